@@ -1,0 +1,43 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', 'umc/dist/**', 'app/web/public/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  {
+    // The pure core: no I/O, no clock, no drivers (docs/architecture.md, "dependency rule").
+    files: ['app/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'tls', 'crypto'], message: 'app/core is pure: no Node I/O modules.' },
+            { group: ['express', 'ldapts', 'better-sqlite3', 'winston', 'node-cron', 'ejs'], message: 'app/core is pure: no drivers.' },
+            { group: ['../*', '!./*'], message: 'app/core imports nothing outside itself.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Use the injected Clock.' }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'app/core does not read process state.' }],
+    },
+  },
+  {
+    files: ['listener/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['express', 'better-sqlite3', '**/app/pascom/**', '**/app/web/**', '**/app/store/**'], message: 'listener/ depends on app/core and ldapts only.' }] },
+      ],
+    },
+  },
+);
