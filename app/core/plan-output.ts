@@ -1,0 +1,74 @@
+/** Ordering, counting and the `--json` shape of a plan (design.md §5). */
+import type { Operation, Plan, PlanSummary } from './types.js';
+
+const KIND_ORDER: Readonly<Record<Operation['kind'], number>> = {
+  create: 0,
+  update: 1,
+  delete: 2,
+  unchanged: 3,
+  rejected: 4,
+};
+
+function sortKey(op: Operation): string {
+  return op.kind === 'rejected' ? op.dn : op.login;
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** Creates, updates, deletes, unchanged, rejected; each by login (DN for rejected), then uuid. */
+export function compareOperations(a: Operation, b: Operation): number {
+  return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareText(sortKey(a), sortKey(b)) || compareText(a.uuid, b.uuid);
+}
+
+export function sortOperations(ops: readonly Operation[]): Operation[] {
+  return [...ops].sort(compareOperations);
+}
+
+/** Counts per kind; `blocked` is the number of deletes held back, 0 when the plan is not blocked. */
+export function summarize(ops: readonly Operation[], blocked = false): PlanSummary {
+  const counts = { create: 0, update: 0, delete: 0, unchanged: 0, rejected: 0 };
+  for (const op of ops) counts[op.kind]++;
+  return { ...counts, blocked: blocked ? counts.delete : 0 };
+}
+
+export interface PlanJson {
+  readonly summary: PlanSummary;
+  readonly create: { uuid: string; dn: string; login: string; record: Record<string, string> }[];
+  readonly update: {
+    uuid: string;
+    dn: string;
+    login: string;
+    changes: Record<string, { from: string | null; to: string | null }>;
+  }[];
+  readonly delete: { uuid: string; login: string; reason: string }[];
+  readonly rejected: { uuid: string; dn: string; reasons: string[] }[];
+}
+
+/**
+ * Exactly design.md §5's `simulate --json` object. A missing value is `null` so `from`/`to`
+ * survive JSON.stringify; unchanged users appear only in the summary.
+ */
+export function planToJson(plan: Plan): PlanJson {
+  const json: PlanJson = { summary: plan.summary, create: [], update: [], delete: [], rejected: [] };
+  for (const op of plan.operations) {
+    if (op.kind === 'create') json.create.push({ uuid: op.uuid, dn: op.dn, login: op.login, record: { ...op.record } });
+    if (op.kind === 'update')
+      json.update.push({ uuid: op.uuid, dn: op.dn, login: op.login, changes: changesToJson(op.changes) });
+    if (op.kind === 'delete') json.delete.push({ uuid: op.uuid, login: op.login, reason: op.reason });
+    if (op.kind === 'rejected')
+      json.rejected.push({ uuid: op.uuid, dn: op.dn, reasons: op.reasons.map((r) => r.message) });
+  }
+  return json;
+}
+
+function changesToJson(
+  changes: Readonly<Record<string, { from: string | undefined; to: string | undefined }>>,
+): Record<string, { from: string | null; to: string | null }> {
+  const out: Record<string, { from: string | null; to: string | null }> = {};
+  for (const [field, change] of Object.entries(changes))
+    out[field] = { from: change.from ?? null, to: change.to ?? null };
+  return out;
+}

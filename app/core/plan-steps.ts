@@ -1,0 +1,101 @@
+/**
+ * The per-user steps shared by the full plan (plan.ts `plan`) and the listener's delta path
+ * (`planUser`): map, check the login, turn the outcome into an operation.
+ */
+import type { PolicyRule } from './diff.js';
+import { diffRecords } from './diff.js';
+import { mapUser } from './mapping.js';
+import { loginConflict, loginTakenByUnmanaged, type Holder } from './reasons.js';
+import type { SyncRules } from './rules.js';
+import type { AnchorState, DirectoryUser, Operation, PascomRecord, Reason, RejectedOp } from './types.js';
+
+/** What `auth.ucs` writes into the auth-method field. */
+export const AUTH_EXTERN = 'EXTERN';
+
+/** Login → who holds it: an anchor (with uuid) or a pascom identity no anchor manages (without). */
+export type TakenLogins = ReadonlyMap<string, Holder>;
+
+/** A user whose mapping succeeded: the desired record, before extension allocation. */
+export interface Mapped {
+  readonly user: DirectoryUser;
+  readonly anchor: AnchorState | undefined;
+  readonly login: string;
+  readonly desired: Record<string, string>;
+}
+
+/**
+ * The fields the connector manages and their policies: the mapping's, plus the auth method
+ * (force) when `authExtern` is on and the mapping does not mention it. Without `authExtern`
+ * the auth method is left to pascom (the connector never forces `mobydick`).
+ */
+export function managedPolicies(rules: SyncRules): PolicyRule[] {
+  const policies: PolicyRule[] = rules.mapping.map(({ field, policy }) => ({ field, policy }));
+  const auth = rules.roles.authMethod;
+  if (rules.authExtern && !policies.some((rule) => rule.field === auth))
+    policies.push({ field: auth, policy: 'force' });
+  return policies;
+}
+
+export function managesExtension(rules: SyncRules): boolean {
+  return rules.mapping.some((rule) => rule.field === rules.roles.extension);
+}
+
+export function rejected(user: DirectoryUser, reasons: readonly Reason[]): RejectedOp {
+  return { kind: 'rejected', uuid: user.uuid, dn: user.dn, reasons };
+}
+
+/** Maps the user and applies `auth.ucs`; a rejection when the mapping fails. */
+export function mapForPascom(
+  user: DirectoryUser,
+  anchor: AnchorState | undefined,
+  rules: SyncRules,
+): Mapped | RejectedOp {
+  const result = mapUser(user, rules.mapping, rules.extensions, rules.roles);
+  if (!result.ok) return rejected(user, result.reasons);
+  const desired: Record<string, string> = { ...result.record };
+  if (rules.authExtern) desired[rules.roles.authMethod] = AUTH_EXTERN;
+  const login = desired[rules.roles.login] ?? '';
+  return { user, anchor, login, desired };
+}
+
+export type LoginCheck =
+  { readonly kind: 'own' | 'free' | 'adopt' } | { readonly kind: 'rejected'; readonly reason: Reason };
+
+/**
+ * May this user have its login? Its own anchor's login, or a free one: yes. One held by another
+ * anchor: no (`login-conflict`, also while that identity waits for its delete). One of an
+ * identity no anchor manages: adopted by a user without anchor, refused to an anchored user,
+ * whose own identity would have to be renamed onto it (`login-taken-by-unmanaged`).
+ */
+export function checkLogin(mapped: Mapped, holders: TakenLogins, loginField: string): LoginCheck {
+  const holder = holders.get(mapped.login);
+  if (holder === undefined) return { kind: 'free' };
+  if (holder.uuid === mapped.user.uuid) return { kind: 'own' };
+  if (holder.uuid !== undefined) {
+    return { kind: 'rejected', reason: loginConflict(loginField, mapped.login, holder, mapped.user.dn) };
+  }
+  if (mapped.anchor === undefined) return { kind: 'adopt' };
+  return { kind: 'rejected', reason: loginTakenByUnmanaged(loginField, mapped.login) };
+}
+
+/**
+ * The operation for a user whose record is final (extension included). `current` is the identity
+ * as pascom holds it (full plan) or as last pushed (listener); undefined when there is none.
+ * An anchored user whose identity vanished from pascom is created again.
+ */
+export function operationFor(
+  mapped: Mapped,
+  current: PascomRecord | undefined,
+  adopt: boolean,
+  policies: readonly PolicyRule[],
+): Operation {
+  const { user, anchor, login, desired } = mapped;
+  const base = { uuid: user.uuid, dn: user.dn };
+  if (current === undefined && !adopt) {
+    return { kind: 'create', ...base, login, record: diffRecords(undefined, desired, policies, 'create').record };
+  }
+  const { record, changes } = diffRecords(current, desired, policies, 'update');
+  const key = anchor?.login ?? login;
+  if (!adopt && Object.keys(changes).length === 0) return { kind: 'unchanged', ...base, login: key, record };
+  return { kind: 'update', ...base, login: key, record, changes, adopt };
+}

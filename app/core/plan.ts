@@ -1,0 +1,309 @@
+/**
+ * The planner (style.md point 6): directory users + pascom identities + anchors + rules → typed
+ * operations. `plan` is the full sync; `planUser` is one listener event against the anchor's
+ * last pushed record. Both run the same steps (plan-steps.ts, extensions.ts, diff.ts).
+ *
+ * Every lookup goes through a Map and every ordering through one sort, so a plan over n users is
+ * O(n log n).
+ */
+import { isDisabled } from './disabled.js';
+import { allocateExtensions, type ExtensionClaim, type TakenExtensions } from './extensions.js';
+import { sortOperations, summarize } from './plan-output.js';
+import {
+  checkLogin,
+  managedPolicies,
+  managesExtension,
+  mapForPascom,
+  operationFor,
+  rejected,
+  type Mapped,
+  type TakenLogins,
+} from './plan-steps.js';
+import { loginConflict, type Holder } from './reasons.js';
+import type { SyncRules } from './rules.js';
+import type {
+  AnchorState,
+  ChangeEvent,
+  DeleteOp,
+  DeleteReason,
+  DirectoryUser,
+  Operation,
+  PascomRecord,
+  Plan,
+} from './types.js';
+
+export { planToJson, summarize, sortOperations } from './plan-output.js';
+
+export interface PlanInput {
+  /** Every user the directory returns for the user filter. */
+  readonly users: readonly DirectoryUser[];
+  /** Every identity in pascom, managed or not. */
+  readonly identities: readonly PascomRecord[];
+  readonly anchors: readonly AnchorState[];
+  readonly rules: SyncRules;
+  /** Today in days since 1970-01-01, for `shadowExpire` (disabled.ts `daysSinceEpoch`). */
+  readonly todayDays: number;
+  /** The admin confirmed that more than `deletes.maxPerRun` deletes may run. */
+  readonly confirmDeletes: boolean;
+}
+
+/** A user whose mapping and login check passed, waiting for its extension. */
+interface Candidate {
+  readonly mapped: Mapped;
+  readonly adopt: boolean;
+  /** The identity pascom holds for it now (by its anchor's login, or the one it adopts). */
+  readonly current: PascomRecord | undefined;
+}
+
+export function plan(input: PlanInput): Plan {
+  const { rules } = input;
+  const anchors = [...input.anchors].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+  const anchorByUuid = new Map(anchors.map((anchor) => [anchor.uuid, anchor]));
+  const identities = indexIdentities(input.identities, rules.roles.login);
+  const takenLogins = loginHolders(anchors, identities);
+  const ops: Operation[] = [];
+
+  const { active, disabled } = partitionUsers(input.users, rules, input.todayDays);
+  const mapped: Mapped[] = [];
+  for (const user of active) {
+    const result = mapForPascom(user, anchorByUuid.get(user.uuid), rules);
+    if ('kind' in result) ops.push(result);
+    else mapped.push(result);
+  }
+  const candidates = admitLogins(
+    resolveDuplicateLogins(mapped, rules.roles.login, ops),
+    takenLogins,
+    identities,
+    rules,
+    ops,
+  );
+
+  const taken = extensionHolders(anchors, identities, takenLogins, rules.roles.extension);
+  const deletes = plannedDeletes(anchors, new Set(active.map((user) => user.uuid)), disabled, rules);
+  // concat, not push(...): spreading 100,000 arguments overflows the stack.
+  const all = ops.concat(finishCandidates(candidates, taken, rules), deletes);
+
+  const blocked = deletes.length > rules.deletes.maxPerRun && !input.confirmDeletes;
+  const operations = sortOperations(all);
+  return {
+    operations,
+    summary: summarize(operations, blocked),
+    blocked: blocked ? { deletes: deletes.length, maxPerRun: rules.deletes.maxPerRun } : undefined,
+  };
+}
+
+/** Login checks against pascom and the anchors; rejections go to `ops`. */
+function admitLogins(
+  mapped: readonly Mapped[],
+  takenLogins: TakenLogins,
+  identities: ReadonlyMap<string, PascomRecord>,
+  rules: SyncRules,
+  ops: Operation[],
+): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const entry of mapped) {
+    const check = checkLogin(entry, takenLogins, rules.roles.login);
+    if (check.kind === 'rejected') {
+      ops.push(rejected(entry.user, [check.reason]));
+      continue;
+    }
+    const adopt = check.kind === 'adopt';
+    const currentLogin = adopt ? entry.login : entry.anchor?.login;
+    const current = currentLogin === undefined ? undefined : identities.get(currentLogin);
+    candidates.push({ mapped: entry, adopt, current });
+  }
+  return candidates;
+}
+
+function indexIdentities(identities: readonly PascomRecord[], loginField: string): Map<string, PascomRecord> {
+  const byLogin = new Map<string, PascomRecord>();
+  for (const identity of identities) {
+    const login = identity[loginField];
+    if (login !== undefined && login !== '') byLogin.set(login, identity);
+  }
+  return byLogin;
+}
+
+/** Anchors first (the connector manages their logins), then identities no anchor points to. */
+function loginHolders(
+  anchors: readonly AnchorState[],
+  identities: ReadonlyMap<string, PascomRecord>,
+): Map<string, Holder> {
+  const holders = new Map<string, Holder>();
+  for (const anchor of anchors) {
+    if (!holders.has(anchor.login))
+      holders.set(anchor.login, { uuid: anchor.uuid, login: anchor.login, dn: anchor.dn });
+  }
+  for (const login of identities.keys()) {
+    if (!holders.has(login)) holders.set(login, { login });
+  }
+  return holders;
+}
+
+/** Disabled users are treated like users who left the filter, unless `disabledUsers: sync`. */
+function partitionUsers(
+  users: readonly DirectoryUser[],
+  rules: SyncRules,
+  todayDays: number,
+): { active: DirectoryUser[]; disabled: Set<string> } {
+  const active: DirectoryUser[] = [];
+  const disabled = new Set<string>();
+  for (const user of users) {
+    if (rules.disabledUsers === 'remove' && isDisabled(user, todayDays)) disabled.add(user.uuid);
+    else active.push(user);
+  }
+  return { active, disabled };
+}
+
+/**
+ * Two directory users mapping to one login: the one whose anchor already has that login wins,
+ * then any anchored user, then the lowest uuid. The others are rejected into `ops`.
+ */
+function resolveDuplicateLogins(mapped: readonly Mapped[], loginField: string, ops: Operation[]): Mapped[] {
+  const byLogin = new Map<string, Mapped[]>();
+  for (const entry of mapped) {
+    const group = byLogin.get(entry.login);
+    if (group === undefined) byLogin.set(entry.login, [entry]);
+    else group.push(entry);
+  }
+  const winners: Mapped[] = [];
+  for (const [login, group] of byLogin) {
+    const [winner, ...losers] = group.sort(
+      (a, b) => loginRank(a) - loginRank(b) || (a.user.uuid < b.user.uuid ? -1 : 1),
+    );
+    if (winner === undefined) continue;
+    winners.push(winner);
+    const holder: Holder = { uuid: winner.user.uuid, login, dn: winner.user.dn };
+    for (const loser of losers)
+      ops.push(rejected(loser.user, [loginConflict(loginField, login, holder, loser.user.dn)]));
+  }
+  return winners;
+}
+
+function loginRank(entry: Mapped): number {
+  if (entry.anchor === undefined) return 2;
+  return entry.anchor.login === entry.login ? 0 : 1;
+}
+
+/**
+ * Who holds which extension now. pascom's own state comes first (it enforces uniqueness, so a
+ * stored anchor extension it contradicts is stale); then the anchors' stored extensions fill
+ * the gaps. An identity being adopted stays unmanaged here: its adopter's claim says `adopts`.
+ */
+function extensionHolders(
+  anchors: readonly AnchorState[],
+  identities: ReadonlyMap<string, PascomRecord>,
+  logins: TakenLogins,
+  field: string,
+): Map<string, Holder> {
+  const taken = new Map<string, Holder>();
+  for (const login of [...identities.keys()].sort()) {
+    const extension = identities.get(login)?.[field];
+    if (extension === undefined || extension === '' || taken.has(extension)) continue;
+    taken.set(extension, logins.get(login) ?? { login });
+  }
+  for (const anchor of anchors) {
+    const extension = storedExtension(anchor, field);
+    if (extension !== undefined && !taken.has(extension)) {
+      taken.set(extension, { uuid: anchor.uuid, login: anchor.login, dn: anchor.dn });
+    }
+  }
+  return taken;
+}
+
+function storedExtension(anchor: AnchorState | undefined, field: string): string | undefined {
+  const stored = anchor?.extension ?? anchor?.record[field];
+  return stored === '' ? undefined : stored;
+}
+
+function claimOf(candidate: Candidate, field: string): ExtensionClaim {
+  const { mapped, adopt, current } = candidate;
+  return {
+    uuid: mapped.user.uuid,
+    dn: mapped.user.dn,
+    login: mapped.login,
+    candidate: mapped.desired[field],
+    stored: adopt ? current?.[field] : storedExtension(mapped.anchor, field),
+    adopts: adopt ? mapped.login : undefined,
+  };
+}
+
+/** Allocates extensions, then turns each candidate into its operation. */
+function finishCandidates(candidates: readonly Candidate[], taken: TakenExtensions, rules: SyncRules): Operation[] {
+  const policies = managedPolicies(rules);
+  const field = rules.roles.extension;
+  const withExtension = managesExtension(rules);
+  const claims = withExtension ? candidates.map((candidate) => claimOf(candidate, field)) : [];
+  const outcomes = allocateExtensions(claims, taken, rules.extensions, field);
+  return candidates.map((candidate) => {
+    const { mapped } = candidate;
+    const outcome = outcomes.get(mapped.user.uuid);
+    if (withExtension && outcome !== undefined) {
+      if (!outcome.ok) return rejected(mapped.user, [outcome.reason]);
+      if (outcome.extension === undefined) delete mapped.desired[field];
+      else mapped.desired[field] = outcome.extension;
+    }
+    return operationFor(mapped, candidate.current, candidate.adopt, policies);
+  });
+}
+
+function deleteOp(anchor: AnchorState, reason: DeleteReason): DeleteOp {
+  return { kind: 'delete', uuid: anchor.uuid, login: anchor.login, reason };
+}
+
+/** Anchors whose user is no longer active: deleted in `delete` mode, left alone in `keep` mode. */
+function plannedDeletes(
+  anchors: readonly AnchorState[],
+  active: ReadonlySet<string>,
+  disabled: ReadonlySet<string>,
+  rules: SyncRules,
+): DeleteOp[] {
+  if (rules.deletes.mode === 'keep') return [];
+  return anchors
+    .filter((anchor) => !active.has(anchor.uuid))
+    .map((anchor) => deleteOp(anchor, disabled.has(anchor.uuid) ? 'disabled' : 'left-filter'));
+}
+
+export interface PlanUserInput {
+  readonly event: ChangeEvent;
+  /** The user's anchor, if the connector manages it already. */
+  readonly anchor: AnchorState | undefined;
+  readonly rules: SyncRules;
+  readonly todayDays: number;
+  /** Extensions held by anchors and pascom identities (this user's own entries are recognised by uuid). */
+  readonly takenExtensions: TakenExtensions;
+  /** Logins held by anchors (with uuid) and unmanaged identities (without); omitted = no login checks. */
+  readonly takenLogins?: TakenLogins | undefined;
+  /**
+   * The identity to compare with when the caller read it from pascom; by default the anchor's
+   * last pushed record. For a user without anchor whose login `takenLogins` lists as unmanaged,
+   * this is the identity to adopt.
+   */
+  readonly current?: PascomRecord | undefined;
+  /** The reason recorded for a `gone` event (default `left-filter`: a sync delete cannot tell). */
+  readonly goneReason?: DeleteReason | undefined;
+}
+
+/**
+ * One listener event → at most one operation (undefined: nothing to do). A disabled user (with
+ * `disabledUsers: remove`) and a `gone` event delete the anchored identity in `delete` mode.
+ */
+export function planUser(input: PlanUserInput): Operation | undefined {
+  const { event, anchor, rules } = input;
+  if (event.kind === 'gone') return goneOp(anchor, input.goneReason ?? 'left-filter', rules);
+  const user = event.user;
+  if (rules.disabledUsers === 'remove' && isDisabled(user, input.todayDays)) return goneOp(anchor, 'disabled', rules);
+  const mapped = mapForPascom(user, anchor, rules);
+  if ('kind' in mapped) return mapped;
+  const check = checkLogin(mapped, input.takenLogins ?? new Map(), rules.roles.login);
+  if (check.kind === 'rejected') return rejected(user, [check.reason]);
+  const adopt = check.kind === 'adopt';
+  const current = input.current ?? anchor?.record;
+  const [op] = finishCandidates([{ mapped, adopt, current }], input.takenExtensions, rules);
+  return op;
+}
+
+function goneOp(anchor: AnchorState | undefined, reason: DeleteReason, rules: SyncRules): DeleteOp | undefined {
+  if (anchor === undefined || rules.deletes.mode === 'keep') return undefined;
+  return deleteOp(anchor, reason);
+}

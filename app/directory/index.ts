@@ -1,0 +1,4 @@
+export { UcsDirectory, ANY_USER_FILTER, type UcsDirectoryOptions } from './ucs-directory.js';
+export { openLdap, tlsOptionsFor, type LdapConnectionOptions } from './ldap-connection.js';
+export { escapeFilterValue, equalityFilter, andFilter } from './ldap-filter.js';
+export * from './directory-errors.js';

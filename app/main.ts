@@ -1,0 +1,117 @@
+/**
+ * The composition root: the only place that knows every part. It turns a validated Config into
+ * adapters (LDAP, pascom, SQLite, clock) and hands each service just the ports it needs.
+ */
+import { readFileSync } from 'node:fs';
+import { attributesForRules } from './core/attributes.js';
+import type { Clock, Logger } from './core/ports.js';
+import type { SyncRules } from './core/rules.js';
+import type { Config } from './config/schema.js';
+import { toSyncRules } from './config/schema.js';
+import { UcsDirectory } from './directory/index.js';
+import { PascomClient } from './pascom/index.js';
+import { acquireDataDirLock, Store } from './store/index.js';
+import { APPLY_KIND, createApplyHandler } from './sync/apply-op-handler.js';
+import { runAuthTest, type AuthTestResult } from './sync/auth-test.js';
+import { FullSync } from './sync/full-sync.js';
+import { OutboxRunner } from './sync/outbox-runner.js';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface AppOptions {
+  /** Deliver queued changes from this process (needs the data-dir lock; `serve` and a standalone `import`). */
+  readonly deliver: boolean;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly rules: SyncRules;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly directory: UcsDirectory;
+  readonly pascom: PascomClient;
+  readonly fullSync: FullSync;
+  /** Present when this process delivers (holds the data-dir lock). */
+  readonly runner: OutboxRunner | undefined;
+  authTest(login: string, password: string): Promise<AuthTestResult>;
+  close(): Promise<void>;
+}
+
+function readPem(path: string | undefined): string | undefined {
+  return path === undefined ? undefined : readFileSync(path, 'utf8');
+}
+
+export function createDirectory(config: Config, rules: SyncRules): UcsDirectory {
+  return new UcsDirectory({
+    url: config.ucs.url,
+    starttls: config.ucs.starttls,
+    ca: readPem(config.ucs.caFile),
+    tlsVerify: config.ucs.tlsVerify,
+    timeoutMs: config.ucs.timeoutMs,
+    baseDn: config.ucs.baseDn,
+    bindDn: config.ucs.bindDn,
+    password: config.ucs.password,
+    userFilter: config.ucs.userFilter,
+    attributes: attributesForRules(rules.mapping),
+  });
+}
+
+export function createPascomClient(config: Config): PascomClient {
+  return new PascomClient({
+    url: config.pascom.url,
+    instance: config.pascom.instance,
+    user: config.pascom.user,
+    password: config.pascom.password,
+    api: config.pascom.api,
+    timeoutMs: config.pascom.timeoutMs,
+    concurrency: config.pascom.concurrency,
+    ca: readPem(config.pascom.caFile),
+    rejectUnauthorized: config.pascom.tlsVerify,
+  });
+}
+
+export function createApp(config: Config, logger: Logger, options: AppOptions): App {
+  const rules = toSyncRules(config);
+  const store = Store.open(config.dataDir);
+  const release = options.deliver ? acquireDataDirLock(config.dataDir) : undefined;
+  const directory = createDirectory(config, rules);
+  const pascom = createPascomClient(config);
+  const clock = systemClock;
+  const runner =
+    release === undefined
+      ? undefined
+      : new OutboxRunner(
+          {
+            store,
+            clock,
+            logger,
+            random: Math.random,
+            handlers: { [APPLY_KIND]: createApplyHandler({ pascom, anchors: store.anchors, roles: rules.roles }) },
+          },
+          { concurrency: config.pascom.concurrency },
+        );
+  if (release !== undefined) {
+    const abandoned = store.runs.abandonRunning(clock.now().getTime());
+    if (abandoned > 0) logger.warn('a full sync was interrupted by a stop; it is marked failed', { runs: abandoned });
+  }
+  runner?.start();
+  const fullSync = new FullSync({ directory, pascom, store, clock, logger, rules: () => rules });
+  return {
+    config,
+    rules,
+    logger,
+    store,
+    directory,
+    pascom,
+    fullSync,
+    runner,
+    authTest: (login, password) =>
+      runAuthTest({ directory, pascom, clock, elapsed: () => performance.now() }, login, password),
+    async close() {
+      await runner?.stop();
+      pascom.close();
+      store.close();
+      release?.();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The pascom REST client (design.md §4): PascomPort over node:http(s) with a keep-alive
+ * agent. Every failure is a typed PascomError (errors.ts); "not found" on get/delete is a
+ * normal return. The password lives only in the prepared Authorization header.
+ */
+import type { PascomIdentity, PascomPort } from '../core/ports.js';
+import type { PascomRecord } from '../core/types.js';
+import { fillPath, resolveApiTable } from './api-table.js';
+import type { PascomApiOverrides, PascomApiTable } from './api-table.js';
+import { classifyPascomResponse } from './classify.js';
+import type { RequestContext } from './classify.js';
+import { PascomProtocolError } from './errors.js';
+import { probeConnection } from './test-connection.js';
+import type { ConnectionReport } from './test-connection.js';
+import { Transport } from './transport.js';
+import type { RawResponse } from './transport.js';
+import { fromWire, isJsonObject, toWire } from './wire.js';
+
+export interface PascomClientOptions {
+  /** `https://pbx.example.com` (a path prefix is kept; credentials in the URL are refused). */
+  url: string;
+  instance: string;
+  user: string;
+  password: string;
+  api?: PascomApiOverrides | undefined;
+  /** Whole request, from the first byte sent to the last byte received. Default 10,000. */
+  timeoutMs?: number | undefined;
+  /** TCP connect. Default 5,000. */
+  connectTimeoutMs?: number | undefined;
+  /** Requests in flight at most (also the agent's socket limit). Default 8. */
+  concurrency?: number | undefined;
+  /** PEM CA certificate(s) to trust for https, e.g. the content of `pascom.caFile`. */
+  ca?: string | undefined;
+  /** Verify pascom's certificate. Default true; only a test setup should turn it off. */
+  rejectUnauthorized?: boolean | undefined;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`pascom client: ${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function servicesBase(url: string, instance: string): URL {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`pascom.url must be http:// or https://, got ${parsed.protocol}`);
+  if (parsed.username !== '' || parsed.password !== '') throw new Error('pascom.url must not contain credentials; use pascom.user and pascom.password');
+  if (instance.trim() === '') throw new Error('pascom.instance must not be empty');
+  const prefix = parsed.pathname.replace(/\/+$/, '');
+  return new URL(`${prefix}/${encodeURIComponent(instance)}/services`, parsed.origin);
+}
+
+function basicAuthorization(user: string, password: string): string {
+  if (user.includes(':')) throw new Error('pascom.user must not contain ":"');
+  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+export class PascomClient implements PascomPort {
+  readonly table: PascomApiTable;
+  private readonly transport: Transport;
+  private readonly connectTimeoutMs: number;
+  private readonly tls: { ca: string | undefined; rejectUnauthorized: boolean };
+
+  constructor(options: PascomClientOptions) {
+    this.table = resolveApiTable(options.api);
+    this.connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs ?? 5000);
+    this.tls = { ca: options.ca, rejectUnauthorized: options.rejectUnauthorized ?? true };
+    this.transport = new Transport({
+      base: servicesBase(options.url, options.instance),
+      authorization: basicAuthorization(options.user, options.password),
+      timeoutMs: positive('timeoutMs', options.timeoutMs ?? 10_000),
+      connectTimeoutMs: this.connectTimeoutMs,
+      concurrency: positive('concurrency', options.concurrency ?? 8),
+      ...this.tls,
+    });
+  }
+
+  async listIdentities(): Promise<PascomIdentity[]> {
+    const response = await this.call('GET', fillPath(this.table.paths.list), undefined);
+    const json = this.parse(response, { method: 'GET', path: this.table.paths.list });
+    if (!Array.isArray(json)) throw new PascomProtocolError(`pascom's identity list is not a JSON array`, { status: response.status });
+    return json.map((item: unknown) => {
+      if (!isJsonObject(item)) throw new PascomProtocolError(`pascom's identity list holds a non-object entry`, { status: response.status });
+      return fromWire(item, this.table);
+    });
+  }
+
+  async getIdentity(login: string): Promise<PascomIdentity | undefined> {
+    const response = await this.call('GET', fillPath(this.table.paths.get, login), undefined, login, [404]);
+    if (response.status === 404) return undefined;
+    return this.identity(response, undefined, { method: 'GET', path: this.table.paths.get, login });
+  }
+
+  async createIdentity(record: PascomRecord): Promise<PascomIdentity> {
+    const login = record[this.table.fields.login];
+    const response = await this.call('POST', fillPath(this.table.paths.create), record, login);
+    return this.identity(response, record, { method: 'POST', path: this.table.paths.create, login });
+  }
+
+  async updateIdentity(login: string, record: PascomRecord): Promise<PascomIdentity> {
+    const response = await this.call('PUT', fillPath(this.table.paths.update, login), record, login);
+    return this.identity(response, record, { method: 'PUT', path: this.table.paths.update, login });
+  }
+
+  async deleteIdentity(login: string): Promise<boolean> {
+    const response = await this.call('DELETE', fillPath(this.table.paths.delete, login), undefined, login, [404]);
+    return response.status !== 404;
+  }
+
+  /** TCP, TLS and credentials, step by step, for the admin page and `auth-test`. */
+  testConnection(): Promise<ConnectionReport> {
+    return probeConnection({ origin: this.transport.origin, connectTimeoutMs: this.connectTimeoutMs, ...this.tls }, async () => {
+      const list = `${fillPath(this.table.paths.list)}?limit=1`;
+      const response = await this.call('GET', list, undefined);
+      return `HTTP ${response.status}`;
+    });
+  }
+
+  /** Closes the kept-alive sockets. */
+  close(): void {
+    this.transport.close();
+  }
+
+  /** Sends a request; any status other than 2xx and `accepted` becomes a thrown PascomError. */
+  private async call(method: string, path: string, record: PascomRecord | undefined, login?: string, accepted: readonly number[] = []): Promise<RawResponse> {
+    const context: RequestContext = { method, path, login, origin: this.transport.origin };
+    const body = record === undefined ? undefined : JSON.stringify(toWire(record, this.table));
+    const response = await this.transport.send(method, path, body, context);
+    if (accepted.includes(response.status)) return response;
+    const error = classifyPascomResponse(response.status, response.headers, response.bodyText, context);
+    if (error !== undefined) throw error;
+    return response;
+  }
+
+  private parse(response: RawResponse, context: RequestContext): unknown {
+    try {
+      return JSON.parse(response.bodyText);
+    } catch {
+      throw new PascomProtocolError(`${context.method} ${context.path}: pascom's answer is not JSON`, { status: response.status, login: context.login });
+    }
+  }
+
+  /** The identity in the answer; an empty 2xx body means pascom took the record as sent. */
+  private identity(response: RawResponse, sent: PascomRecord | undefined, context: RequestContext): PascomIdentity {
+    if (response.bodyText.trim() === '' && sent !== undefined) return { ...sent };
+    const json = this.parse(response, context);
+    if (!isJsonObject(json)) throw new PascomProtocolError(`${context.method} ${context.path}: pascom's answer is not an identity object`, { status: response.status, login: context.login });
+    return fromWire(json, this.table);
+  }
+}

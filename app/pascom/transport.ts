@@ -1,0 +1,155 @@
+/**
+ * One HTTP exchange with pascom over a keep-alive agent: bounded concurrency, a connect
+ * timeout and a whole-request timeout. Network failures come out classified; HTTP answers
+ * (any status) come out raw for the caller to classify.
+ */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { classifyNetworkError } from './classify-network.js';
+import type { RequestContext } from './classify.js';
+import { PascomProtocolError, PascomTimeoutError } from './errors.js';
+import type { PascomError } from './errors.js';
+import { Semaphore } from './semaphore.js';
+
+export interface TransportOptions {
+  /** `…/{instance}/services`, no trailing slash, no credentials. */
+  readonly base: URL;
+  readonly authorization: string;
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly concurrency: number;
+  readonly ca: string | undefined;
+  readonly rejectUnauthorized: boolean;
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly bodyText: string;
+}
+
+/** A list of 10,000 identities is a few MB; anything far beyond is not pascom talking. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** The request failed on a reused keep-alive socket before any answer arrived. */
+class StaleSocketError extends Error {
+  constructor(readonly classified: PascomError) {
+    super(classified.message);
+  }
+}
+
+function isResetCode(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+export class Transport {
+  private readonly agent: HttpAgent;
+  private readonly semaphore: Semaphore;
+  private readonly secure: boolean;
+
+  constructor(private readonly options: TransportOptions) {
+    this.secure = options.base.protocol === 'https:';
+    const agentOptions = { keepAlive: true, maxSockets: options.concurrency };
+    this.agent = this.secure
+      ? new HttpsAgent({ ...agentOptions, ca: options.ca, rejectUnauthorized: options.rejectUnauthorized })
+      : new HttpAgent(agentOptions);
+    this.semaphore = new Semaphore(options.concurrency);
+  }
+
+  get origin(): string {
+    return this.options.base.origin;
+  }
+
+  /** `path` is below the services base (`/identity/jdoe`). */
+  send(method: string, path: string, body: string | undefined, context: RequestContext): Promise<RawResponse> {
+    const fullPath = this.options.base.pathname + path;
+    return this.semaphore.run(async () => {
+      try {
+        return await this.exchange(method, fullPath, body, context);
+      } catch (error) {
+        if (!(error instanceof StaleSocketError)) throw error;
+        // A kept-alive socket pascom had already closed (restart, idle timeout): the request
+        // never reached it. Only a read is repeated; a write may have been applied, so its
+        // retry is left to the delivery worker, which knows how to converge.
+        if (method !== 'GET') throw error.classified;
+        return this.retryRead(fullPath, context);
+      }
+    });
+  }
+
+  /** Every pooled socket may be stale after a restart; each failure removes one from the pool. */
+  private async retryRead(path: string, context: RequestContext): Promise<RawResponse> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.exchange('GET', path, undefined, context);
+      } catch (error) {
+        if (!(error instanceof StaleSocketError)) throw error;
+        if (attempt > this.options.concurrency) throw error.classified;
+      }
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private headers(body: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = { authorization: this.options.authorization, accept: 'application/json' };
+    if (body === undefined) return headers;
+    return { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+  }
+
+  private exchange(method: string, path: string, body: string | undefined, context: RequestContext): Promise<RawResponse> {
+    return new Promise((resolve, reject) => {
+      const timers: NodeJS.Timeout[] = [];
+      let settled = false;
+      let answered = false;
+      const settle = (error: unknown, response?: RawResponse): void => {
+        if (settled) return;
+        settled = true;
+        for (const timer of timers) clearTimeout(timer);
+        if (response !== undefined) resolve(response);
+        else if (req.reusedSocket && !answered && isResetCode(error)) reject(new StaleSocketError(classifyNetworkError(error, context)));
+        else reject(classifyNetworkError(error, context));
+      };
+      const send = this.secure ? httpsRequest : httpRequest;
+      const { hostname, port } = this.options.base;
+      const target = { hostname: hostname.replace(/^\[|\]$/g, ''), port, path, method, agent: this.agent, headers: this.headers(body) };
+      const req = send(target, (res) => {
+        answered = true;
+        this.collect(req, res, settle);
+      });
+      req.on('error', (error) => settle(error));
+      timers.push(
+        setTimeout(() => req.destroy(new PascomTimeoutError(`no answer from pascom within ${this.options.timeoutMs} ms (${method} ${context.path})`, { login: context.login })), this.options.timeoutMs),
+      );
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const timer = setTimeout(
+          () => req.destroy(new PascomTimeoutError(`cannot connect to ${this.origin} within ${this.options.connectTimeoutMs} ms`, { login: context.login })),
+          this.options.connectTimeoutMs,
+        );
+        timers.push(timer);
+        socket.once('connect', () => clearTimeout(timer));
+      });
+      req.end(body);
+    });
+  }
+
+  private collect(req: ClientRequest, res: IncomingMessage, settle: (error: unknown, response?: RawResponse) => void): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) req.destroy(new PascomProtocolError(`pascom's answer exceeds ${MAX_BODY_BYTES} bytes`));
+      else chunks.push(chunk);
+    });
+    res.on('error', (error) => settle(error));
+    res.on('end', () => settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, bodyText: Buffer.concat(chunks).toString('utf8') }));
+    res.on('close', () => {
+      if (!res.complete) settle(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+    });
+  }
+}

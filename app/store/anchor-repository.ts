@@ -1,0 +1,74 @@
+/** The anchor table: entryUUID → the pascom identity the connector manages for that user. */
+import type { AnchorReader } from '../core/ports.js';
+import type { Anchor, AnchorState, PascomRecord } from '../core/types.js';
+import type { Db } from './db.js';
+
+interface AnchorRow {
+  uuid: string;
+  login: string;
+  dn: string;
+  extension: string | null;
+  record: string;
+}
+
+function toState(row: AnchorRow): AnchorState {
+  return {
+    uuid: row.uuid,
+    login: row.login,
+    dn: row.dn,
+    extension: row.extension ?? undefined,
+    record: JSON.parse(row.record) as PascomRecord,
+  };
+}
+
+export class AnchorRepository implements AnchorReader {
+  private readonly selectAll;
+  private readonly selectOne;
+  private readonly upsertStmt;
+  private readonly deleteStmt;
+  private readonly countStmt;
+
+  constructor(db: Db) {
+    this.selectAll = db.prepare<[], AnchorRow>('SELECT uuid, login, dn, extension, record FROM anchors ORDER BY login');
+    this.selectOne = db.prepare<[string], AnchorRow>(
+      'SELECT uuid, login, dn, extension, record FROM anchors WHERE uuid = ?',
+    );
+    this.upsertStmt = db.prepare(
+      `INSERT INTO anchors (uuid, login, dn, extension, record, updated_at)
+       VALUES (@uuid, @login, @dn, @extension, @record, @at)
+       ON CONFLICT (uuid) DO UPDATE SET login = excluded.login, dn = excluded.dn,
+         extension = excluded.extension, record = excluded.record, updated_at = excluded.updated_at`,
+    );
+    this.deleteStmt = db.prepare('DELETE FROM anchors WHERE uuid = ?');
+    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM anchors');
+  }
+
+  allAnchors(): AnchorState[] {
+    return this.selectAll.all().map(toState);
+  }
+
+  anchor(uuid: Anchor): AnchorState | undefined {
+    const row = this.selectOne.get(uuid);
+    return row === undefined ? undefined : toState(row);
+  }
+
+  /** Records what was pushed; call inside the transaction that settles the outbox row. */
+  save(state: AnchorState, atMs: number): void {
+    this.upsertStmt.run({
+      uuid: state.uuid,
+      login: state.login,
+      dn: state.dn,
+      extension: state.extension ?? null,
+      record: JSON.stringify(state.record),
+      at: atMs,
+    });
+  }
+
+  remove(uuid: Anchor): void {
+    this.deleteStmt.run(uuid);
+  }
+
+  count(): number {
+    return this.countStmt.get()?.n ?? 0;
+  }
+}

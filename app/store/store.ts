@@ -1,0 +1,46 @@
+/** The state store: one SQLite database, its repositories, and transactions across them. */
+import { join } from 'node:path';
+import { AnchorRepository } from './anchor-repository.js';
+import { AuditRepository } from './audit-repository.js';
+import { openDatabase, type Db } from './db.js';
+import { KvRepository } from './kv-repository.js';
+import { OutboxRepository } from './outbox-repository.js';
+import { RunRepository } from './run-repository.js';
+
+export const STATE_FILE = 'state.sqlite';
+
+export class Store {
+  readonly anchors: AnchorRepository;
+  readonly outbox: OutboxRepository;
+  readonly runs: RunRepository;
+  readonly audit: AuditRepository;
+  readonly kv: KvRepository;
+
+  private constructor(readonly db: Db) {
+    this.anchors = new AnchorRepository(db);
+    this.outbox = new OutboxRepository(db);
+    this.runs = new RunRepository(db);
+    this.audit = new AuditRepository(db);
+    this.kv = new KvRepository(db);
+  }
+
+  /** Opens `<dataDir>/state.sqlite` (or an in-memory database for `:memory:`). */
+  static open(dataDirOrMemory: string): Store {
+    const path = dataDirOrMemory === ':memory:' ? ':memory:' : join(dataDirOrMemory, STATE_FILE);
+    return new Store(openDatabase(path));
+  }
+
+  /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** An online, consistent copy of the database (for App Center `store_data` and backups). */
+  async backup(toFile: string): Promise<void> {
+    await this.db.backup(toFile);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

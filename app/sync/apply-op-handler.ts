@@ -1,0 +1,118 @@
+/**
+ * Applies one planned operation to pascom (outbox kind `apply`). Handlers converge (style.md
+ * point 8): a create whose response was lost finds its identity on retry and adopts it, an
+ * update of a vanished identity re-creates it, a delete of something absent succeeds — so
+ * at-least-once delivery never creates anything twice.
+ */
+import type { PascomPort } from '../core/ports.js';
+import type { AnchorState, CreateOp, DeleteOp, Operation, PascomRecord, UpdateOp } from '../core/types.js';
+import type { FieldRoles } from '../core/rules.js';
+import type { AnchorRepository, OutboxRow } from '../store/index.js';
+import { mergeForReplace } from '../core/merge.js';
+import { failureSettlement, isConflict } from './failure.js';
+import type { JobHandler, Settlement } from './job.js';
+
+export const APPLY_KIND = 'apply';
+
+export interface ApplyPayload {
+  readonly op: CreateOp | UpdateOp | DeleteOp;
+  /** Who asked: `full-sync:<run>` or `listener:<source>` (for the audit log). */
+  readonly actor: string;
+}
+
+export interface ApplyDeps {
+  readonly pascom: PascomPort;
+  readonly anchors: Pick<AnchorRepository, 'allAnchors' | 'anchor'>;
+  readonly roles: FieldRoles;
+}
+
+function anchorFor(op: CreateOp | UpdateOp, record: PascomRecord, roles: FieldRoles): AnchorState {
+  return {
+    uuid: op.uuid,
+    login: record[roles.login] ?? op.login,
+    dn: op.dn,
+    extension: record[roles.extension],
+    record,
+  };
+}
+
+export function createApplyHandler(deps: ApplyDeps): JobHandler {
+  return async (row: OutboxRow): Promise<Settlement> => {
+    const payload = JSON.parse(row.payload) as ApplyPayload;
+    const { op, actor } = payload;
+    const audit = { actor, runId: row.runId ?? undefined, uuid: op.uuid, login: op.login };
+    try {
+      switch (op.kind) {
+        case 'create':
+          return await applyCreate(deps, op, audit);
+        case 'update':
+          return await applyUpdate(deps, op, audit);
+        case 'delete':
+          return await applyDelete(deps, op, audit);
+      }
+    } catch (error) {
+      return failureSettlement(error, { ...audit, action: op.kind });
+    }
+  };
+}
+
+type AuditBase = { actor: string; runId: number | undefined; uuid: string; login: string };
+
+async function applyCreate(deps: ApplyDeps, op: CreateOp, audit: AuditBase): Promise<Settlement> {
+  try {
+    await deps.pascom.createIdentity(op.record);
+    return done(anchorFor(op, op.record, deps.roles), { ...audit, action: 'create', detail: fieldsOf(op.record) });
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+    // 409: either our own earlier create whose answer was lost, or a taken login/extension.
+    const existing = await deps.pascom.getIdentity(op.login);
+    const owner = deps.anchors.allAnchors().find((a) => a.login === op.login && a.uuid !== op.uuid);
+    if (existing === undefined || owner !== undefined) throw error;
+    await deps.pascom.updateIdentity(op.login, op.record);
+    return done(anchorFor(op, op.record, deps.roles), { ...audit, action: 'adopt', detail: 'login existed in pascom' });
+  }
+}
+
+async function applyUpdate(deps: ApplyDeps, op: UpdateOp, audit: AuditBase): Promise<Settlement> {
+  const newLogin = op.record[deps.roles.login] ?? op.login;
+  const action = op.adopt ? 'adopt' : newLogin !== op.login ? 'rename' : 'update';
+  const detail = Object.keys(op.changes).sort().join(', ');
+  if (Object.keys(op.changes).length === 0) {
+    // Adoption of an identity that already matches: nothing to send, only to remember.
+    return done(anchorFor(op, op.record, deps.roles), { ...audit, action, detail: 'already up to date' });
+  }
+  const current = await deps.pascom.getIdentity(op.login);
+  // A rename whose answer was lost already happened: the identity now answers to the new login.
+  const renamed = current === undefined && newLogin !== op.login ? await deps.pascom.getIdentity(newLogin) : undefined;
+  if (current !== undefined) {
+    await deps.pascom.updateIdentity(op.login, mergeForReplace(current, op.record, op.changes));
+  } else if (renamed !== undefined) {
+    await deps.pascom.updateIdentity(newLogin, mergeForReplace(renamed, op.record, op.changes));
+  } else {
+    // The identity was deleted in pascom meanwhile: the user is still enabled, so it comes back.
+    await deps.pascom.createIdentity(op.record);
+    return done(anchorFor(op, op.record, deps.roles), { ...audit, action: 'create', detail: 'identity was missing in pascom' });
+  }
+  return done(anchorFor(op, op.record, deps.roles), { ...audit, action, detail });
+}
+
+async function applyDelete(deps: ApplyDeps, op: DeleteOp, audit: AuditBase): Promise<Settlement> {
+  const existed = await deps.pascom.deleteIdentity(op.login);
+  return {
+    outcome: 'done',
+    anchor: { remove: op.uuid },
+    audit: { ...audit, action: 'delete', result: 'ok', detail: existed ? op.reason : `${op.reason}; was already gone` },
+  };
+}
+
+function done(anchor: AnchorState, audit: AuditBase & { action: string; detail: string }): Settlement {
+  return { outcome: 'done', anchor: { save: anchor }, audit: { ...audit, result: 'ok' } };
+}
+
+function fieldsOf(record: PascomRecord): string {
+  return Object.keys(record).sort().join(', ');
+}
+
+export function isApplicable(op: Operation): op is CreateOp | UpdateOp | DeleteOp {
+  return op.kind === 'create' || op.kind === 'update' || op.kind === 'delete';
+}

@@ -1,0 +1,31 @@
+/**
+ * Turns what a pascom call threw into a settlement: transient failures retry, permanent ones
+ * become dead letters carrying pascom's reason. The pascom client's errors carry `retryable`
+ * and, for 429, `retryAfterMs` (app/pascom/errors.ts); anything else is unexpected and retried.
+ */
+import type { Settlement } from './job.js';
+import type { NewAuditEntry } from '../store/index.js';
+
+interface FailureShape {
+  readonly message?: unknown;
+  readonly retryable?: unknown;
+  readonly retryAfterMs?: unknown;
+}
+
+export function failureSettlement(error: unknown, audit: Omit<NewAuditEntry, 'result' | 'detail'>): Settlement {
+  const shape: FailureShape = typeof error === 'object' && error !== null ? error : {};
+  const message = typeof shape.message === 'string' ? shape.message : String(error);
+  if (shape.retryable === false) {
+    return { outcome: 'dead', error: message, audit: { ...audit, result: 'failed', detail: message } };
+  }
+  return {
+    outcome: 'retry',
+    error: message,
+    retryAfterMs: typeof shape.retryAfterMs === 'number' ? shape.retryAfterMs : undefined,
+  };
+}
+
+/** True for pascom's 409 (login or extension taken). */
+export function isConflict(error: unknown): boolean {
+  return error instanceof Error && error.name === 'PascomConflictError';
+}

@@ -1,0 +1,30 @@
+/**
+ * What an outbox handler returns (style.md point 11): handlers never throw to the runner; they
+ * say how the row settles and what state changes with it, and the runner commits both at once.
+ */
+import type { Anchor, AnchorState } from '../core/types.js';
+import type { NewAuditEntry, OutboxRow } from '../store/index.js';
+
+export type Settlement =
+  | {
+      readonly outcome: 'done';
+      /** Anchor to store (create/update/adopt) or remove (delete), in the same transaction. */
+      readonly anchor?: { readonly save: AnchorState } | { readonly remove: Anchor } | undefined;
+      readonly audit?: NewAuditEntry | undefined;
+    }
+  | {
+      readonly outcome: 'retry';
+      readonly error: string;
+      /** pascom's Retry-After, honoured by the backoff. */
+      readonly retryAfterMs?: number | undefined;
+    }
+  | {
+      readonly outcome: 'dead';
+      readonly error: string;
+      readonly audit?: NewAuditEntry | undefined;
+    };
+
+export type JobHandler = (row: OutboxRow) => Promise<Settlement>;
+
+/** Handlers by outbox `kind`. An unknown kind settles as dead, never crashes the runner. */
+export type JobHandlers = Readonly<Record<string, JobHandler>>;

@@ -1,0 +1,173 @@
+/**
+ * Drains the outbox: claims ready rows (at most one per anchor, so one user's changes apply in
+ * order while different users proceed concurrently), runs their handlers with bounded
+ * concurrency, and settles each row together with its state change in one transaction.
+ * Transient failures come back after capped exponential backoff with jitter (honouring
+ * Retry-After); permanent ones become dead letters with the reason.
+ */
+import { EventEmitter } from 'node:events';
+import { backoffDelayMs } from '../core/backoff.js';
+import type { Clock, Logger } from '../core/ports.js';
+import type { OutboxRow, Store } from '../store/index.js';
+import type { JobHandlers, Settlement } from './job.js';
+
+export interface OutboxRunnerOptions {
+  /** Rows handled at once (default 8; match pascom.concurrency). */
+  readonly concurrency: number;
+  /** Backoff base and cap in ms (defaults 500 ms and 60 s). */
+  readonly backoffBaseMs?: number | undefined;
+  readonly backoffCapMs?: number | undefined;
+}
+
+export interface SettledEvent {
+  readonly row: OutboxRow;
+  readonly settlement: Settlement;
+}
+
+export interface OutboxRunnerDeps {
+  readonly store: Store;
+  readonly handlers: JobHandlers;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly logger: Logger;
+}
+
+export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: [] }> {
+  private readonly options: Required<OutboxRunnerOptions>;
+  private inflight = 0;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private readonly active = new Set<Promise<void>>();
+
+  constructor(
+    private readonly deps: OutboxRunnerDeps,
+    options: OutboxRunnerOptions,
+  ) {
+    super();
+    this.options = {
+      concurrency: Math.max(1, options.concurrency),
+      backoffBaseMs: options.backoffBaseMs ?? 500,
+      backoffCapMs: options.backoffCapMs ?? 60_000,
+    };
+  }
+
+  /** Starts draining; rows a crashed process left in flight are delivered again first. */
+  start(): void {
+    if (this.running) return;
+    const recovered = this.deps.store.outbox.recoverInflight();
+    if (recovered > 0) this.deps.logger.warn('outbox rows left in flight by a stopped process are retried', { recovered });
+    this.running = true;
+    this.kick();
+  }
+
+  /** Stops claiming, waits for the rows in flight to settle (drain), then resolves. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.all([...this.active]);
+  }
+
+  /** Call after enqueueing: claims immediately instead of waiting for the timer. */
+  kick(): void {
+    if (!this.running || this.pumping) return;
+    this.pumping = true;
+    try {
+      this.pump();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  get inFlight(): number {
+    return this.inflight;
+  }
+
+  private pump(): void {
+    const free = this.options.concurrency - this.inflight;
+    if (free <= 0) return;
+    const now = this.deps.clock.now().getTime();
+    const rows = this.deps.store.outbox.claim(now, free);
+    for (const row of rows) this.launch(row);
+    // Nothing more is ready now: wake up when the earliest waiting row (a retry) becomes due.
+    if (rows.length < free) this.scheduleNextDue(now);
+    if (this.inflight === 0) this.emit('idle');
+  }
+
+  private scheduleNextDue(now: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const due = this.deps.store.outbox.nextDueAt();
+    if (due === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, Math.max(0, due - now));
+    this.timer.unref?.();
+  }
+
+  private launch(row: OutboxRow): void {
+    this.inflight++;
+    const task = this.handle(row).finally(() => {
+      this.inflight--;
+      this.active.delete(task);
+      this.kick();
+    });
+    this.active.add(task);
+  }
+
+  private async handle(row: OutboxRow): Promise<void> {
+    const handler = this.deps.handlers[row.kind];
+    let settlement: Settlement;
+    if (handler === undefined) {
+      settlement = { outcome: 'dead', error: `unknown outbox job kind "${row.kind}" (written by a newer version?)` };
+    } else {
+      try {
+        settlement = await handler(row);
+      } catch (error) {
+        // A handler bug must not lose the row or stop the runner: retry it, loudly.
+        this.deps.logger.error('outbox handler threw; the row will be retried', { id: row.id, kind: row.kind, error: String(error) });
+        settlement = { outcome: 'retry', error: `internal error: ${String(error)}` };
+      }
+    }
+    this.settle(row, settlement);
+    this.emit('settled', { row, settlement });
+  }
+
+  private settle(row: OutboxRow, settlement: Settlement): void {
+    const { store, clock, random } = this.deps;
+    const now = clock.now().getTime();
+    store.transaction(() => {
+      switch (settlement.outcome) {
+        case 'done': {
+          const anchor = settlement.anchor;
+          if (anchor !== undefined && 'save' in anchor) store.anchors.save(anchor.save, now);
+          if (anchor !== undefined && 'remove' in anchor) store.anchors.remove(anchor.remove);
+          if (settlement.audit !== undefined) store.audit.record(settlement.audit, now);
+          store.outbox.complete(row);
+          break;
+        }
+        case 'retry': {
+          const delay = backoffDelayMs(
+            row.attempts,
+            { baseMs: this.options.backoffBaseMs, capMs: this.options.backoffCapMs, retryAfterMs: settlement.retryAfterMs },
+            random,
+          );
+          store.outbox.retryLater(row.id, now + delay, settlement.error);
+          break;
+        }
+        case 'dead': {
+          if (settlement.audit !== undefined) store.audit.record(settlement.audit, now);
+          store.outbox.markDead(row.id, settlement.error);
+          break;
+        }
+      }
+    });
+    if (settlement.outcome === 'retry') {
+      this.deps.logger.warn('pascom change failed temporarily; will retry', { uuid: row.uuid, attempt: row.attempts, error: settlement.error });
+    } else if (settlement.outcome === 'dead') {
+      this.deps.logger.error('pascom refused a change; it is listed as a dead letter', { uuid: row.uuid, error: settlement.error });
+    }
+  }
+}
