@@ -13,6 +13,9 @@ import { PascomClient } from './pascom/index.js';
 import { acquireDataDirLock, Store } from './store/index.js';
 import { APPLY_KIND, createApplyHandler } from './sync/apply-op-handler.js';
 import { runAuthTest, type AuthTestResult } from './sync/auth-test.js';
+import { createEventHandler } from './sync/event-handler.js';
+import { ExtensionReservations, PascomExtensionCache } from './sync/identity-cache.js';
+import { EVENT_KIND } from './sync/listener-events.js';
 import { FullSync } from './sync/full-sync.js';
 import { OutboxRunner } from './sync/outbox-runner.js';
 
@@ -77,6 +80,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
   const directory = createDirectory(config, rules);
   const pascom = createPascomClient(config);
   const clock = systemClock;
+  const reservations = new ExtensionReservations();
   const runner =
     release === undefined
       ? undefined
@@ -86,7 +90,20 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
             clock,
             logger,
             random: Math.random,
-            handlers: { [APPLY_KIND]: createApplyHandler({ pascom, anchors: store.anchors, roles: rules.roles }) },
+            handlers: {
+              [APPLY_KIND]: createApplyHandler({ pascom, anchors: store.anchors, loginHolders: store.loginHolders, roles: rules.roles }),
+              [EVENT_KIND]: createEventHandler({
+                pascom,
+                pascomExtensions: new PascomExtensionCache(pascom, () => rules.roles),
+                reservations,
+                directory,
+                anchors: store.anchors,
+                extensionHolders: store.extensionHolders,
+                loginHolders: store.loginHolders,
+                rules: () => rules,
+                nowMs: () => clock.now().getTime(),
+              }),
+            },
           },
           { concurrency: config.pascom.concurrency },
         );
@@ -94,6 +111,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
     const abandoned = store.runs.abandonRunning(clock.now().getTime());
     if (abandoned > 0) logger.warn('a full sync was interrupted by a stop; it is marked failed', { runs: abandoned });
   }
+  // A settled row's extension is in the anchor table now (or was given up): drop its reservation.
+  runner?.on('settled', ({ row }) => reservations.release(row.uuid));
   runner?.start();
   const fullSync = new FullSync({ directory, pascom, store, clock, logger, rules: () => rules });
   return {

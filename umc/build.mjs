@@ -41,11 +41,18 @@ export function isSingleDefineCall(js) {
 /** The front end as an AMD module: ES2017, not strict (dojo's inherited() reads arguments.callee). */
 export function transpileFrontEnd(source) {
   const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2017, alwaysStrict: false, removeComments: false },
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2017,
+      alwaysStrict: false,
+      removeComments: false,
+    },
   });
   const js = outputText.replace(/^export \{\};\s*$/m, '').trimEnd() + '\n';
   if (!isSingleDefineCall(js)) {
-    throw new Error('umc/src/pascomconnector.ts must compile to one define(...) call: type-only imports, nothing else at top level');
+    throw new Error(
+      'umc/src/pascomconnector.ts must compile to one define(...) call: type-only imports, nothing else at top level',
+    );
   }
   return js;
 }
@@ -99,8 +106,8 @@ export function buildMo(entries) {
     });
   });
   const header = Buffer.alloc(headerSize);
-  [0x950412de, 0, keys.length, headerSize, headerSize + 8 * keys.length, 0, headerSize + tablesSize].forEach((value, index) =>
-    header.writeUInt32LE(value, index * 4),
+  [0x950412de, 0, keys.length, headerSize, headerSize + 8 * keys.length, 0, headerSize + tablesSize].forEach(
+    (value, index) => header.writeUInt32LE(value, index * 4),
   );
   return Buffer.concat([header, table, ...strings]);
 }

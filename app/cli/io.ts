@@ -4,6 +4,8 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where SIGTERM/SIGINT arrive (`process`; tests pass an emitter). */
+  readonly signals?: NodeJS.EventEmitter | undefined;
 }
 
 export function println(stream: NodeJS.WritableStream, text = ''): void {

@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import { authTestCommand } from './auth-test.js';
 import { importCommand } from './import.js';
+import { listenerTriggerCommand } from './listener-trigger.js';
+import { serveCommand } from './serve.js';
 import { println, type CliIo } from './io.js';
 import { ExitError, loadRuntime } from './runtime.js';
 import { simulateCommand } from './simulate.js';
@@ -13,11 +15,13 @@ import { statusCommand } from './status.js';
 const USAGE = `Usage: pascom-connector <command> [options]
 
 Commands:
+  serve                                  listener + scheduled full sync + admin page (until SIGTERM)
   simulate [--json]                      full plan, changes nothing
   import [--json] [--confirm-deletes]    full plan, applied (exit 2 when blocked by deletes.maxPerRun)
          [--wait SECONDS]                how long to wait for delivery (default 600)
   auth-test --user NAME [--json]         the authentication check step by step (password on stdin)
   status [--json]                        listener, queue, last sync, dead letters
+  listener-trigger                       App Center hook: store the listener files' changes, then exit
 
 Options:
   --config PATH   configuration file (default: $PASCOM_CONNECTOR_CONFIG, else <dataDir>/config.yaml)
@@ -57,6 +61,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const runtime = await loadRuntime(values.config, io, { quiet });
     try {
       switch (command) {
+        case 'serve':
+          return await serveCommand(runtime, io, io.signals ?? process);
         case 'simulate':
           return await simulateCommand(runtime, io, { json: values.json });
         case 'import':
@@ -65,6 +71,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
           return await authTestCommand(runtime, io, { user: values.user, json: values.json });
         case 'status':
           return await statusCommand(runtime, io, { json: values.json });
+        case 'listener-trigger':
+          return await listenerTriggerCommand(runtime, io);
         default:
           println(io.stderr, `error: unknown command "${command}"\n\n${USAGE}`);
           return 1;

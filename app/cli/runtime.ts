@@ -24,7 +24,8 @@ export async function loadRuntime(configPath: string | undefined, io: CliIo, opt
   const result = await loadConfig({ path: configPath, env: io.env });
   if (!result.ok) {
     println(io.stderr, 'error: the configuration is not valid:');
-    for (const error of result.errors) println(io.stderr, `  ${error.path === '' ? '(file)' : error.path}: ${error.message}`);
+    // Each message names its key already (`ucs.url: "ldp://x" is not …`).
+    for (const error of result.errors) println(io.stderr, `  ${error.message}`);
     throw new ExitError('invalid configuration', 1);
   }
   const { config } = result;

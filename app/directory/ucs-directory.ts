@@ -7,7 +7,7 @@ import type { DirectoryReader } from '../core/ports.js';
 import type { Anchor, DirectoryUser } from '../core/types.js';
 import { classifyLdapError, DirectoryBindError } from './directory-errors.js';
 import { openLdap, type LdapConnectionOptions } from './ldap-connection.js';
-import { andFilter, equalityFilter } from './ldap-filter.js';
+import { andFilter, equalityFilter, escapeFilterValue } from './ldap-filter.js';
 
 export interface UcsDirectoryOptions extends LdapConnectionOptions {
   readonly baseDn: string;
@@ -66,6 +66,38 @@ export class UcsDirectory implements DirectoryReader {
     await client.unbind().catch(() => undefined); // verified; the connection has served its purpose
   }
 
+  /** Every UDM user changed at or after `since` (GeneralizedTime), enabled or not: the poll source. */
+  async changedSince(since: string | undefined): Promise<Array<{ uuid: Anchor; dn: string; modifyTimestamp: string | undefined }>> {
+    const filter = since === undefined ? ANY_USER_FILTER : andFilter(ANY_USER_FILTER, `(modifyTimestamp>=${escapeFilterValue(since)})`);
+    return this.withClient('search', async (client) => {
+      const { searchEntries } = await client.search(this.options.baseDn, {
+        scope: 'sub',
+        filter,
+        attributes: ['entryUUID', 'modifyTimestamp'],
+        paged: { pageSize: this.options.pageSize ?? 1000 },
+        timeLimit: 0,
+      });
+      return searchEntries.flatMap((entry) => {
+        const uuid = firstString(entry['entryUUID'])?.toLowerCase();
+        return uuid === undefined ? [] : [{ uuid, dn: entry.dn, modifyTimestamp: firstString(entry['modifyTimestamp']) }];
+      });
+    });
+  }
+
+  /** entryUUIDs of all users matching the user filter (the poll source's deletion check). */
+  async enabledUuids(): Promise<Set<Anchor>> {
+    return this.withClient('search', async (client) => {
+      const { searchEntries } = await client.search(this.options.baseDn, {
+        scope: 'sub',
+        filter: this.options.userFilter,
+        attributes: ['entryUUID'],
+        paged: { pageSize: this.options.pageSize ?? 1000 },
+        timeLimit: 0,
+      });
+      return new Set(searchEntries.flatMap((entry) => firstString(entry['entryUUID'])?.toLowerCase() ?? []));
+    });
+  }
+
   /** Runs `fn` with a bound client; errors become DirectoryErrors. */
   async withClient<T>(operation: string, fn: (client: Client) => Promise<T>): Promise<T> {
     const client = await openLdap(this.options, this.options.bindDn, this.options.password);
@@ -110,4 +142,10 @@ export class UcsDirectory implements DirectoryReader {
     // operational attribute): skip rather than invent a key.
     return uuid === undefined ? undefined : { uuid, dn: entry.dn, attributes };
   }
+}
+
+function firstString(value: Entry[string] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 }

@@ -39,6 +39,7 @@ export interface AppLogger extends Logger {
 }
 
 export const LOG_FILE_NAME = 'connector.log';
+const CLOSE_DEADLINE_MS = 5000;
 
 /** Creates the log file with mode 0600 (or tightens an existing one) before winston appends to it. */
 function preparePrivateFile(dataDir: string): string {
@@ -114,9 +115,16 @@ export function createLogger(options: LoggerOptions): AppLogger {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
+      // winston can lose its 'finish' when a file rotates while it is still opening; a
+      // shutdown must not hang on that, so the wait is bounded.
+      const deadline = setTimeout(resolve, CLOSE_DEADLINE_MS);
+      deadline.unref();
       const finished = transports.map((transport) => new Promise<void>((done) => transport.once('finish', () => done())));
       inner.end();
-      void Promise.all(finished).then(() => resolve());
+      void Promise.all(finished).then(() => {
+        clearTimeout(deadline);
+        resolve();
+      });
     });
     return closing;
   };

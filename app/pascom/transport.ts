@@ -96,9 +96,9 @@ export class Transport {
   }
 
   private headers(body: string | undefined): Record<string, string> {
-    const headers: Record<string, string> = { authorization: this.options.authorization, accept: 'application/json' };
-    if (body === undefined) return headers;
-    return { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    const authorization = this.options.authorization;
+    if (body === undefined) return { authorization, accept: 'application/json' };
+    return { authorization, accept: 'application/json', 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
   }
 
   private exchange(method: string, path: string, body: string | undefined, context: RequestContext): Promise<RawResponse> {

@@ -27,6 +27,7 @@ export class AnchorRepository implements AnchorReader {
   private readonly upsertStmt;
   private readonly deleteStmt;
   private readonly countStmt;
+  private readonly updatedStmt;
 
   constructor(db: Db) {
     this.selectAll = db.prepare<[], AnchorRow>('SELECT uuid, login, dn, extension, record FROM anchors ORDER BY login');
@@ -41,6 +42,7 @@ export class AnchorRepository implements AnchorReader {
     );
     this.deleteStmt = db.prepare('DELETE FROM anchors WHERE uuid = ?');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM anchors');
+    this.updatedStmt = db.prepare<[string], { at: number }>('SELECT updated_at AS at FROM anchors WHERE uuid = ?');
   }
 
   allAnchors(): AnchorState[] {
@@ -66,6 +68,11 @@ export class AnchorRepository implements AnchorReader {
 
   remove(uuid: Anchor): void {
     this.deleteStmt.run(uuid);
+  }
+
+  /** When the anchor last changed (ms), to recognise a full-sync operation planned before that. */
+  updatedAt(uuid: Anchor): number | undefined {
+    return this.updatedStmt.get(uuid)?.at;
   }
 
   count(): number {

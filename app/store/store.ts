@@ -1,5 +1,6 @@
 /** The state store: one SQLite database, its repositories, and transactions across them. */
 import { join } from 'node:path';
+import { AnchorHolders } from './anchor-holders.js';
 import { AnchorRepository } from './anchor-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { openDatabase, type Db } from './db.js';
@@ -15,6 +16,9 @@ export class Store {
   readonly runs: RunRepository;
   readonly audit: AuditRepository;
   readonly kv: KvRepository;
+  /** Managed identities by extension and by login, for the listener's one-user plans. */
+  readonly extensionHolders: AnchorHolders;
+  readonly loginHolders: AnchorHolders;
 
   private constructor(readonly db: Db) {
     this.anchors = new AnchorRepository(db);
@@ -22,6 +26,8 @@ export class Store {
     this.runs = new RunRepository(db);
     this.audit = new AuditRepository(db);
     this.kv = new KvRepository(db);
+    this.extensionHolders = new AnchorHolders(db, 'extension');
+    this.loginHolders = new AnchorHolders(db, 'login');
   }
 
   /** Opens `<dataDir>/state.sqlite` (or an in-memory database for `:memory:`). */

@@ -16,13 +16,17 @@ export const APPLY_KIND = 'apply';
 
 export interface ApplyPayload {
   readonly op: CreateOp | UpdateOp | DeleteOp;
-  /** Who asked: `full-sync:<run>` or `listener:<source>` (for the audit log). */
+  /** Who asked: `full-sync:<run>` (for the audit log). */
   readonly actor: string;
+  /** When the full sync started reading (ms): a later change of the anchor makes this op stale. */
+  readonly plannedAt: number;
 }
 
 export interface ApplyDeps {
   readonly pascom: PascomPort;
-  readonly anchors: Pick<AnchorRepository, 'allAnchors' | 'anchor'>;
+  readonly anchors: Pick<AnchorRepository, 'anchor' | 'updatedAt'>;
+  /** Who holds a login among the managed identities (indexed lookup). */
+  readonly loginHolders: ReadonlyMap<string, { readonly uuid?: string | undefined }>;
   readonly roles: FieldRoles;
 }
 
@@ -36,27 +40,40 @@ function anchorFor(op: CreateOp | UpdateOp, record: PascomRecord, roles: FieldRo
   };
 }
 
+/**
+ * Full-sync rows. The listener may have changed the user after the plan was made (its rows and
+ * these share the per-anchor order of the outbox): then this op is stale and is skipped, never
+ * applied over the newer state — the listener and the full sync do not fight over a user.
+ */
 export function createApplyHandler(deps: ApplyDeps): JobHandler {
   return async (row: OutboxRow): Promise<Settlement> => {
-    const payload = JSON.parse(row.payload) as ApplyPayload;
-    const { op, actor } = payload;
-    const audit = { actor, runId: row.runId ?? undefined, uuid: op.uuid, login: op.login };
-    try {
-      switch (op.kind) {
-        case 'create':
-          return await applyCreate(deps, op, audit);
-        case 'update':
-          return await applyUpdate(deps, op, audit);
-        case 'delete':
-          return await applyDelete(deps, op, audit);
-      }
-    } catch (error) {
-      return failureSettlement(error, { ...audit, action: op.kind });
+    const { op, actor, plannedAt } = JSON.parse(row.payload) as ApplyPayload;
+    const audit: AuditBase = { actor, runId: row.runId ?? undefined, uuid: op.uuid, login: op.login };
+    const changedAt = deps.anchors.updatedAt(op.uuid);
+    if (changedAt !== undefined && changedAt > plannedAt) {
+      return { outcome: 'done', audit: { ...audit, action: 'skip', result: 'ok', detail: 'superseded by a newer change of the user' } };
     }
+    return applyOperation(deps, op, audit);
   };
 }
 
-type AuditBase = { actor: string; runId: number | undefined; uuid: string; login: string };
+export type AuditBase = { actor: string; runId: number | undefined; uuid: string; login: string };
+
+/** Applies one create/update/delete convergently; never throws (failures become settlements). */
+export async function applyOperation(deps: ApplyDeps, op: CreateOp | UpdateOp | DeleteOp, audit: AuditBase): Promise<Settlement> {
+  try {
+    switch (op.kind) {
+      case 'create':
+        return await applyCreate(deps, op, audit);
+      case 'update':
+        return await applyUpdate(deps, op, audit);
+      case 'delete':
+        return await applyDelete(deps, op, audit);
+    }
+  } catch (error) {
+    return failureSettlement(error, { ...audit, action: op.kind });
+  }
+}
 
 async function applyCreate(deps: ApplyDeps, op: CreateOp, audit: AuditBase): Promise<Settlement> {
   try {
@@ -66,8 +83,8 @@ async function applyCreate(deps: ApplyDeps, op: CreateOp, audit: AuditBase): Pro
     if (!isConflict(error)) throw error;
     // 409: either our own earlier create whose answer was lost, or a taken login/extension.
     const existing = await deps.pascom.getIdentity(op.login);
-    const owner = deps.anchors.allAnchors().find((a) => a.login === op.login && a.uuid !== op.uuid);
-    if (existing === undefined || owner !== undefined) throw error;
+    const owner = deps.loginHolders.get(op.login);
+    if (existing === undefined || (owner !== undefined && owner.uuid !== op.uuid)) throw error;
     await deps.pascom.updateIdentity(op.login, op.record);
     return done(anchorFor(op, op.record, deps.roles), { ...audit, action: 'adopt', detail: 'login existed in pascom' });
   }

@@ -16,7 +16,7 @@ export function failureSettlement(error: unknown, audit: Omit<NewAuditEntry, 're
   const shape: FailureShape = typeof error === 'object' && error !== null ? error : {};
   const message = typeof shape.message === 'string' ? shape.message : String(error);
   if (shape.retryable === false) {
-    return { outcome: 'dead', error: message, audit: { ...audit, result: 'failed', detail: message } };
+    return { outcome: 'dead', error: message, audit: { ...audit, result: 'failed', detail: message }, cause: error };
   }
   return {
     outcome: 'retry',
@@ -28,4 +28,9 @@ export function failureSettlement(error: unknown, audit: Omit<NewAuditEntry, 're
 /** True for pascom's 409 (login or extension taken). */
 export function isConflict(error: unknown): boolean {
   return error instanceof Error && error.name === 'PascomConflictError';
+}
+
+/** True for pascom's 409 naming `field` (e.g. the extension field). */
+export function isConflictOn(error: unknown, field: string): boolean {
+  return isConflict(error) && (error as { field?: unknown }).field === field;
 }

@@ -86,12 +86,13 @@ export class FullSync {
       const { store } = this.deps;
       const runId = store.runs.start('import', options.trigger, this.now());
       try {
+        const plannedAt = this.now();
         const plan = await this.plan(options.confirmDeletes);
         if (plan.blocked !== undefined) {
           store.runs.finish(runId, 'blocked', plan.summary, blockedMessage(plan), this.now());
           return { runId, plan, status: 'blocked', delivered: 0, failed: 0, queued: 0 };
         }
-        const total = this.enqueue(runId, plan);
+        const total = this.enqueue(runId, plan, plannedAt);
         await this.awaitDelivery(runId, total, options);
         // The queue is the truth, whoever delivered: count from it, not from events.
         const queued = store.outbox.openRowsOfRun(runId);
@@ -126,7 +127,7 @@ export class FullSync {
   }
 
   /** One transaction: every change of the plan is queued, or none is. Returns how many. */
-  private enqueue(runId: number, plan: Plan): number {
+  private enqueue(runId: number, plan: Plan, plannedAt: number): number {
     const { store } = this.deps;
     const now = this.now();
     const actor = `full-sync:${runId}`;
@@ -134,7 +135,7 @@ export class FullSync {
     store.transaction(() => {
       for (const op of plan.operations) {
         if (isApplicable(op)) {
-          const payload: ApplyPayload = { op, actor };
+          const payload: ApplyPayload = { op, actor, plannedAt };
           store.outbox.enqueue({ uuid: op.uuid, kind: APPLY_KIND, payload, source: 'full-sync', runId }, now);
           total++;
         } else if (op.kind === 'unchanged') {

@@ -22,6 +22,8 @@ export type Settlement =
       readonly outcome: 'dead';
       readonly error: string;
       readonly audit?: NewAuditEntry | undefined;
+      /** The error behind it, for a handler that can still recover (never stored). */
+      readonly cause?: unknown;
     };
 
 export type JobHandler = (row: OutboxRow) => Promise<Settlement>;

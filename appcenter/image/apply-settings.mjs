@@ -17,7 +17,17 @@
  * Usage: apply-settings.mjs [--ucr FILE] [--config FILE] [--state FILE]
  *                           [--password-setting FILE] [--password-file FILE]
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import console from 'node:console';
@@ -109,7 +119,10 @@ export function changedSettings(current, lastApplied) {
 /** Applies the changes to the YAML text, keeping comments and every other key. */
 export function applyToYaml(text, changes, passwordFile) {
   const doc = text.trim() === '' ? new Document({}) : parseDocument(text);
-  if (doc.errors.length > 0) throw new Error(`config.yaml is not valid YAML (${doc.errors[0].message.split('\n')[0]}); fix it on the admin page or by hand`);
+  if (doc.errors.length > 0)
+    throw new Error(
+      `config.yaml is not valid YAML (${doc.errors[0].message.split('\n')[0]}); fix it on the admin page or by hand`,
+    );
   for (const { setting, value } of changes) {
     if (value === null) doc.deleteIn(setting.path);
     else doc.setIn(setting.path, value);
@@ -159,18 +172,26 @@ export function applySettings(paths = DEFAULT_PATHS, env = process.env) {
   const passwordFile = takeNewPassword(paths);
   const written = changes.map(({ setting }) => setting.key);
   if (passwordFile !== undefined) written.push(PASSWORD_SETTING_KEY);
-  if (written.length > 0) writePrivate(paths.config, applyToYaml(readIfExists(paths.config) ?? '', changes, passwordFile));
+  if (written.length > 0)
+    writePrivate(paths.config, applyToYaml(readIfExists(paths.config) ?? '', changes, passwordFile));
   writePrivate(paths.state, `${JSON.stringify(current, null, 2)}\n`);
   return written;
 }
 
 function parseArgs(argv) {
-  const names = { '--ucr': 'ucr', '--config': 'config', '--state': 'state', '--password-setting': 'passwordSetting', '--password-file': 'passwordFile' };
+  const names = {
+    '--ucr': 'ucr',
+    '--config': 'config',
+    '--state': 'state',
+    '--password-setting': 'passwordSetting',
+    '--password-file': 'passwordFile',
+  };
   const paths = { ...DEFAULT_PATHS };
   for (let index = 0; index < argv.length; index += 2) {
     const name = names[argv[index]];
     const value = argv[index + 1];
-    if (name === undefined || value === undefined) throw new Error(`unknown argument ${argv[index]} (expected ${Object.keys(names).join(', ')})`);
+    if (name === undefined || value === undefined)
+      throw new Error(`unknown argument ${argv[index]} (expected ${Object.keys(names).join(', ')})`);
     paths[name] = value;
   }
   return paths;

@@ -14,18 +14,22 @@ import console from 'node:console';
 import process from 'node:process';
 
 export async function backupDatabase(from, to) {
-  mkdirSync(dirname(to), { recursive: true, mode: 0o700 });
+  const source = new Database(from, { fileMustExist: true });
   const tmp = `${to}.${process.pid}.tmp`;
-  // Created private first: SQLite keeps the mode of an existing file.
-  closeSync(openSync(tmp, 'w', 0o600));
-  const db = new Database(from, { fileMustExist: true });
   try {
-    await db.backup(tmp);
+    mkdirSync(dirname(to), { recursive: true, mode: 0o700 });
+    // Created private first: SQLite keeps the mode of an existing file.
+    closeSync(openSync(tmp, 'w', 0o600));
+    await source.backup(tmp);
+    // The copy inherits WAL mode; one self-contained file is what a backup should be.
+    const copy = new Database(tmp);
+    copy.pragma('journal_mode = DELETE');
+    copy.close();
   } catch (error) {
-    rmSync(tmp, { force: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(tmp + suffix, { force: true });
     throw error;
   } finally {
-    db.close();
+    source.close();
   }
   renameSync(tmp, to);
 }

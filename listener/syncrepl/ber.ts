@@ -12,7 +12,14 @@ import { SyncProtocolError } from './errors.js';
 export const TAG_CLASS = { universal: 0, application: 1, context: 2, private: 3 } as const;
 export type TagClass = (typeof TAG_CLASS)[keyof typeof TAG_CLASS];
 
-export const UNIVERSAL = { boolean: 0x01, integer: 0x02, octetString: 0x04, enumerated: 0x0a, sequence: 0x30, set: 0x31 } as const;
+export const UNIVERSAL = {
+  boolean: 0x01,
+  integer: 0x02,
+  octetString: 0x04,
+  enumerated: 0x0a,
+  sequence: 0x30,
+  set: 0x31,
+} as const;
 
 /** One decoded element. `value` is a view into the input (no copy). */
 export interface Tlv {
@@ -33,11 +40,15 @@ export const MAX_ELEMENT_LENGTH = 64 * 1024 * 1024;
  * Reads the header at `offset`: the identifier octet, the content offset and length.
  * Returns undefined when `buffer` ends before the header does (more bytes may come).
  */
-export function readHeader(buffer: Buffer, offset: number): { tag: number; contentStart: number; length: number } | undefined {
+export function readHeader(
+  buffer: Buffer,
+  offset: number,
+): { tag: number; contentStart: number; length: number } | undefined {
   const tag = buffer[offset];
   const first = buffer[offset + 1];
   if (tag === undefined || first === undefined) return undefined;
-  if ((tag & 0x1f) === 0x1f) throw new SyncProtocolError(`Multi-byte BER tags are not used by LDAP (tag 0x${hex(tag)})`);
+  if ((tag & 0x1f) === 0x1f)
+    throw new SyncProtocolError(`Multi-byte BER tags are not used by LDAP (tag 0x${hex(tag)})`);
   if (first < 0x80) return { tag, contentStart: offset + 2, length: first };
   const lengthBytes = first & 0x7f;
   if (lengthBytes === 0) throw new SyncProtocolError('Indefinite BER length is not allowed in LDAP');
@@ -53,7 +64,8 @@ export function readTlv(buffer: Buffer, offset = 0): Tlv {
   const header = readHeader(buffer, offset);
   if (header === undefined) throw new SyncProtocolError('Truncated BER header');
   const end = header.contentStart + header.length;
-  if (end > buffer.length) throw new SyncProtocolError(`Truncated BER element: needs ${end - offset} bytes, has ${buffer.length - offset}`);
+  if (end > buffer.length)
+    throw new SyncProtocolError(`Truncated BER element: needs ${end - offset} bytes, has ${buffer.length - offset}`);
   return {
     tag: header.tag,
     tagClass: tagClassOf(header.tag),

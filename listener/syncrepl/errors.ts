@@ -78,7 +78,9 @@ export class SyncSinkError extends SyncreplError {
   override readonly name = 'SyncSinkError';
   readonly retryable = true;
   constructor(cause: unknown) {
-    super(`Storing sync events failed: ${cause instanceof Error ? cause.message : String(cause)}`, RESULT_CODES.other, { cause });
+    super(`Storing sync events failed: ${cause instanceof Error ? cause.message : String(cause)}`, RESULT_CODES.other, {
+      cause,
+    });
   }
 }
 
@@ -122,12 +124,17 @@ export type LdapOperation = 'bind' | 'startTls' | 'search';
 export function errorFromResult(operation: LdapOperation, code: number, diagnostic: string): SyncreplError {
   const detail = diagnostic === '' ? `result code ${code}` : `result code ${code}: ${diagnostic}`;
   if (operation === 'startTls') {
-    return new LdapTlsError(`The LDAP server refused StartTLS (${detail}); check that it has a certificate, or use ldaps://.`);
+    return new LdapTlsError(
+      `The LDAP server refused StartTLS (${detail}); check that it has a certificate, or use ldaps://.`,
+    );
   }
   if (code === RESULT_CODES.invalidCredentials || code === RESULT_CODES.inappropriateAuthentication) {
     return new LdapBindError(`LDAP bind failed (${detail}): check the bind DN and password.`, code);
   }
-  if (code === RESULT_CODES.syncRefreshRequired || (operation === 'search' && code === RESULT_CODES.unwillingToPerform)) {
+  if (
+    code === RESULT_CODES.syncRefreshRequired ||
+    (operation === 'search' && code === RESULT_CODES.unwillingToPerform)
+  ) {
     return new SyncRefreshRequiredError(`The LDAP server requires a full refresh (${detail}).`, code);
   }
   if (operation === 'search' && code === RESULT_CODES.unavailableCriticalExtension) {
@@ -166,20 +173,30 @@ export function errorFromSocket(error: unknown, target: string): SyncreplError {
     );
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return new LdapTlsError(`The certificate of ${target} does not name this host (${text}); connect by the name in the certificate (the UCS server's FQDN).`, {
-      cause: error,
-    });
+    return new LdapTlsError(
+      `The certificate of ${target} does not name this host (${text}); connect by the name in the certificate (the UCS server's FQDN).`,
+      {
+        cause: error,
+      },
+    );
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    return new LdapTlsError(`The certificate of ${target} is not valid now (${code}); renew it or check the clock.`, { cause: error });
-  }
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
-    return new LdapTlsError(`TLS with ${target} failed (${code}: ${text}); check that the port speaks TLS (ldaps) or use StartTLS.`, {
+    return new LdapTlsError(`The certificate of ${target} is not valid now (${code}); renew it or check the clock.`, {
       cause: error,
     });
   }
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
+    return new LdapTlsError(
+      `TLS with ${target} failed (${code}: ${text}); check that the port speaks TLS (ldaps) or use StartTLS.`,
+      {
+        cause: error,
+      },
+    );
+  }
   if (TIMEOUT_CODES.has(code)) return new LdapTimeoutError(`Connecting to ${target} timed out.`);
-  return new LdapConnectionError(`Cannot reach the LDAP server ${target} (${code === '' ? text : code}).`, { cause: error });
+  return new LdapConnectionError(`Cannot reach the LDAP server ${target} (${code === '' ? text : code}).`, {
+    cause: error,
+  });
 }
 
 function errorCode(error: unknown): string {

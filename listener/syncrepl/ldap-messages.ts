@@ -5,7 +5,16 @@
  */
 import { BindRequest, ExtendedRequest, FilterParser, SearchRequest, UnbindRequest } from 'ldapts';
 
-import { UNIVERSAL, decodeBoolean, decodeInteger, decodeUtf8, expectTag, readChildren, readSingle, type Tlv } from './ber.js';
+import {
+  UNIVERSAL,
+  decodeBoolean,
+  decodeInteger,
+  decodeUtf8,
+  expectTag,
+  readChildren,
+  readSingle,
+  type Tlv,
+} from './ber.js';
 import { SyncProtocolError } from './errors.js';
 import { SyncRequestControl, type SyncRequestValue } from './rfc4533-codec.js';
 
@@ -66,7 +75,8 @@ function decodeControls(tlv: Tlv): RawControl[] {
     let critical = false;
     let value: Buffer | undefined;
     for (const element of rest) {
-      if (element.tag === UNIVERSAL.boolean && value === undefined) critical = decodeBoolean(element, 'Control criticality');
+      if (element.tag === UNIVERSAL.boolean && value === undefined)
+        critical = decodeBoolean(element, 'Control criticality');
       else if (element.tag === UNIVERSAL.octetString && value === undefined) value = element.value;
       else throw new SyncProtocolError(`Control ${type}: unexpected element`);
     }

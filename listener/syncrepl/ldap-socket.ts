@@ -62,6 +62,8 @@ export async function openLdapSocket(options: LdapSocketOptions): Promise<net.So
     first.destroy();
     throw errorFromSocket(error, label);
   }
+  // After StartTLS the TLS socket owns the stream; failures of the TCP socket below must reach it.
+  if (socket !== first) first.on('error', (error) => socket.destroy(error));
   first.setKeepAlive(true, KEEPALIVE_DELAY_MS);
   first.setNoDelay(true);
   return socket;
@@ -78,9 +80,22 @@ function tlsOptions(options: LdapSocketOptions, target: Target): tls.ConnectionO
 }
 
 /** Resolves on `event`, rejects on error, early close or timeout. */
-function settle(socket: net.Socket, event: 'connect' | 'secureConnect', timeoutMs: number, label: string): Promise<void> {
+function settle(
+  socket: net.Socket,
+  event: 'connect' | 'secureConnect',
+  timeoutMs: number,
+  label: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new LdapTimeoutError(`No ${event === 'connect' ? 'connection' : 'TLS handshake'} with ${label} within ${timeoutMs} ms.`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new LdapTimeoutError(
+            `No ${event === 'connect' ? 'connection' : 'TLS handshake'} with ${label} within ${timeoutMs} ms.`,
+          ),
+        ),
+      timeoutMs,
+    );
     const onEvent = (): void => finish(undefined);
     const onError = (error: Error): void => finish(error);
     const onClose = (): void => finish(new Error(`connection closed by ${label}`));
@@ -99,7 +114,8 @@ async function requestStartTls(socket: net.Socket, timeoutMs: number, label: str
   const answer = readOneMessage(socket, timeoutMs, label);
   socket.write(encodeStartTls(START_TLS_MESSAGE_ID));
   const message = decodeMessage(await answer);
-  if (message.op.tag !== OP.extendedResponse) throw new SyncProtocolError(`StartTLS: unexpected answer 0x${message.op.tag.toString(16)}`);
+  if (message.op.tag !== OP.extendedResponse)
+    throw new SyncProtocolError(`StartTLS: unexpected answer 0x${message.op.tag.toString(16)}`);
   const result = decodeResult(message.op);
   if (result.code !== 0) throw errorFromResult('startTls', result.code, result.diagnostic);
 }
@@ -107,7 +123,10 @@ async function requestStartTls(socket: net.Socket, timeoutMs: number, label: str
 function readOneMessage(socket: net.Socket, timeoutMs: number, label: string): Promise<Buffer> {
   const framer = new MessageFramer();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new LdapTimeoutError(`No answer to StartTLS from ${label} within ${timeoutMs} ms.`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new LdapTimeoutError(`No answer to StartTLS from ${label} within ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       try {
         const [message] = framer.push(chunk);

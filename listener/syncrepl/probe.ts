@@ -18,11 +18,18 @@ export async function probe(options: SyncreplConnectionOptions): Promise<ProbeRe
   const outcome = new Promise<SyncreplError | undefined>((resolve) => {
     settle = resolve;
   });
-  const connection = await SyncreplConnection.open({ ...options, filter: PROBE_FILTER, attributes: [] }, { mode: 'refreshOnly', critical: true }, (event) => {
-    if (event.type === 'error') settle(event.error);
-    if (event.type === 'done') settle(undefined);
-  });
-  const timer = setTimeout(() => settle(new LdapTimeoutError(`The sync probe got no answer within ${timeoutMs} ms.`)), timeoutMs);
+  const connection = await SyncreplConnection.open(
+    { ...options, filter: PROBE_FILTER, attributes: [] },
+    { mode: 'refreshOnly', critical: true },
+    (event) => {
+      if (event.type === 'error') settle(event.error);
+      if (event.type === 'done') settle(undefined);
+    },
+  );
+  const timer = setTimeout(
+    () => settle(new LdapTimeoutError(`The sync probe got no answer within ${timeoutMs} ms.`)),
+    timeoutMs,
+  );
   try {
     const error = await outcome;
     if (error instanceof SyncUnavailableError) return { available: false, reason: error.message };

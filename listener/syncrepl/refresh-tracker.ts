@@ -43,7 +43,16 @@ export class RefreshTracker {
       case 'entry':
         this.note(event.uuid);
         if (event.state === 'present') return this.out([], event.cookie);
-        return this.out([{ kind: 'upsert', uuid: event.uuid, user: { uuid: event.uuid, dn: event.dn, attributes: event.attributes } }], event.cookie);
+        return this.out(
+          [
+            {
+              kind: 'upsert',
+              uuid: event.uuid,
+              user: { uuid: event.uuid, dn: event.dn, attributes: event.attributes },
+            },
+          ],
+          event.cookie,
+        );
       case 'delete':
         this.present.delete(event.uuid);
         return this.out([{ kind: 'gone', uuid: event.uuid, dn: event.dn }], event.cookie);
@@ -53,7 +62,10 @@ export class RefreshTracker {
           return this.out([], event.cookie);
         }
         for (const uuid of event.uuids) this.present.delete(uuid);
-        return this.out(event.uuids.map((uuid) => ({ kind: 'gone', uuid })), event.cookie);
+        return this.out(
+          event.uuids.map((uuid) => ({ kind: 'gone', uuid })),
+          event.cookie,
+        );
       case 'cookie':
         return this.out([], event.cookie);
       case 'present':

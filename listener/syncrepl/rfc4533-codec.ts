@@ -54,8 +54,17 @@ export interface SyncDoneValue {
 
 export type SyncInfoValue =
   | { readonly kind: 'newCookie'; readonly cookie: string }
-  | { readonly kind: 'refreshDelete' | 'refreshPresent'; readonly cookie?: string | undefined; readonly refreshDone: boolean }
-  | { readonly kind: 'syncIdSet'; readonly cookie?: string | undefined; readonly refreshDeletes: boolean; readonly uuids: readonly string[] };
+  | {
+      readonly kind: 'refreshDelete' | 'refreshPresent';
+      readonly cookie?: string | undefined;
+      readonly refreshDone: boolean;
+    }
+  | {
+      readonly kind: 'syncIdSet';
+      readonly cookie?: string | undefined;
+      readonly refreshDeletes: boolean;
+      readonly uuids: readonly string[];
+    };
 
 export function encodeSyncRequestValue(value: SyncRequestValue): Buffer {
   const writer = new BerWriter({ size: 64 });
@@ -95,7 +104,8 @@ export function decodeSyncDoneValue(buffer: Buffer): SyncDoneValue {
 export function decodeSyncInfoValue(buffer: Buffer): SyncInfoValue {
   const choice = readSingle(buffer, 'Sync Info');
   // Match class and number only: slapd sends newcookie as primitive 0x80, the others constructed.
-  if (choice.tagClass !== TAG_CLASS.context) throw new SyncProtocolError(`Sync Info: tag 0x${choice.tag.toString(16)} is not context-specific`);
+  if (choice.tagClass !== TAG_CLASS.context)
+    throw new SyncProtocolError(`Sync Info: tag 0x${choice.tag.toString(16)} is not context-specific`);
   switch (choice.tagNumber) {
     case 0:
       return { kind: 'newCookie', cookie: cookieString(choice.value) };
@@ -116,7 +126,9 @@ function decodeSyncIdSet(choice: Tlv): SyncInfoValue {
   const children = readChildren(choice.value);
   const setTlv = expectTag(children.at(-1), UNIVERSAL.set, 'Sync Info syncIdSet uuids');
   const fields = optionalFields(children.slice(0, -1), 'Sync Info syncIdSet');
-  const uuids = readChildren(setTlv.value).map((tlv) => formatUuid(expectTag(tlv, UNIVERSAL.octetString, 'syncIdSet uuid').value));
+  const uuids = readChildren(setTlv.value).map((tlv) =>
+    formatUuid(expectTag(tlv, UNIVERSAL.octetString, 'syncIdSet uuid').value),
+  );
   return { kind: 'syncIdSet', cookie: fields.cookie, refreshDeletes: fields.flag ?? false, uuids };
 }
 
@@ -161,7 +173,10 @@ function sequenceChildren(buffer: Buffer, what: string): Tlv[] {
 }
 
 /** The `cookie OCTET STRING OPTIONAL, flag BOOLEAN DEFAULT …` tail shared by several values, in that order. */
-function optionalFields(elements: readonly Tlv[], what: string): { cookie: string | undefined; flag: boolean | undefined } {
+function optionalFields(
+  elements: readonly Tlv[],
+  what: string,
+): { cookie: string | undefined; flag: boolean | undefined } {
   let cookie: string | undefined;
   let flag: boolean | undefined;
   for (const element of elements) {

@@ -4,7 +4,13 @@
  */
 import { SyncProtocolError, errorFromResult } from './errors.js';
 import { OP, decodeEntry, decodeIntermediate, decodeResult, type LdapMessage } from './ldap-messages.js';
-import { SYNC_OIDS, decodeSyncDoneValue, decodeSyncInfoValue, decodeSyncStateValue, type SyncInfoValue } from './rfc4533-codec.js';
+import {
+  SYNC_OIDS,
+  decodeSyncDoneValue,
+  decodeSyncInfoValue,
+  decodeSyncStateValue,
+  type SyncInfoValue,
+} from './rfc4533-codec.js';
 import type { SyncEvent } from './sync-events.js';
 
 export function syncEventsOf(message: LdapMessage): SyncEvent[] {
@@ -26,10 +32,18 @@ export function syncEventsOf(message: LdapMessage): SyncEvent[] {
 function entryEvent(message: LdapMessage): SyncEvent {
   const entry = decodeEntry(message.op);
   const control = message.controls.find((candidate) => candidate.type === SYNC_OIDS.state);
-  if (control?.value === undefined) throw new SyncProtocolError(`Entry ${entry.dn} arrived without a Sync State control`);
+  if (control?.value === undefined)
+    throw new SyncProtocolError(`Entry ${entry.dn} arrived without a Sync State control`);
   const state = decodeSyncStateValue(control.value);
   if (state.state === 'delete') return { type: 'delete', uuid: state.uuid, dn: entry.dn, cookie: state.cookie };
-  return { type: 'entry', state: state.state, uuid: state.uuid, dn: entry.dn, attributes: entry.attributes, cookie: state.cookie };
+  return {
+    type: 'entry',
+    state: state.state,
+    uuid: state.uuid,
+    dn: entry.dn,
+    attributes: entry.attributes,
+    cookie: state.cookie,
+  };
 }
 
 function infoEvents(message: LdapMessage): SyncEvent[] {
@@ -58,6 +72,7 @@ function doneEvent(message: LdapMessage): SyncEvent {
   const result = decodeResult(message.op);
   if (result.code !== 0) return { type: 'error', error: errorFromResult('search', result.code, result.diagnostic) };
   const control = message.controls.find((candidate) => candidate.type === SYNC_OIDS.done);
-  const done = control?.value === undefined ? { cookie: undefined, refreshDeletes: false } : decodeSyncDoneValue(control.value);
+  const done =
+    control?.value === undefined ? { cookie: undefined, refreshDeletes: false } : decodeSyncDoneValue(control.value);
   return { type: 'done', code: result.code, cookie: done.cookie, refreshDeletes: done.refreshDeletes };
 }

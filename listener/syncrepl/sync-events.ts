@@ -15,16 +15,31 @@ export type SyncEvent =
       readonly attributes: Readonly<Record<string, string[]>>;
       readonly cookie?: string | undefined;
     }
-  | { readonly type: 'delete'; readonly uuid: string; readonly dn?: string | undefined; readonly cookie?: string | undefined }
+  | {
+      readonly type: 'delete';
+      readonly uuid: string;
+      readonly dn?: string | undefined;
+      readonly cookie?: string | undefined;
+    }
   /** The end of a present phase (`present`) or delete phase (`refreshDelete`) of the refresh. */
   | { readonly type: 'present' | 'refreshDelete'; readonly refreshDone: boolean; readonly cookie?: string | undefined }
   /** Many uuids at once: deleted ones (`refreshDeletes`) or present ones. */
-  | { readonly type: 'idSet'; readonly uuids: readonly string[]; readonly refreshDeletes: boolean; readonly cookie?: string | undefined }
+  | {
+      readonly type: 'idSet';
+      readonly uuids: readonly string[];
+      readonly refreshDeletes: boolean;
+      readonly cookie?: string | undefined;
+    }
   | { readonly type: 'cookie'; readonly cookie: string }
   /** The refresh stage is over; the persist stage (if requested) begins. Follows a phase event. */
   | { readonly type: 'refreshDone' }
   /** SearchResultDone with success (refreshOnly, or the server ended a persist search). */
-  | { readonly type: 'done'; readonly code: number; readonly cookie?: string | undefined; readonly refreshDeletes: boolean }
+  | {
+      readonly type: 'done';
+      readonly code: number;
+      readonly cookie?: string | undefined;
+      readonly refreshDeletes: boolean;
+    }
   | { readonly type: 'error'; readonly error: SyncreplError };
 
 export type SyncEventHandler = (event: SyncEvent) => void;

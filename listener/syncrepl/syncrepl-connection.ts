@@ -9,8 +9,25 @@
  */
 import type net from 'node:net';
 
-import { LdapConnectionError, LdapTimeoutError, SyncProtocolError, errorFromResult, errorFromSocket, type SyncreplError } from './errors.js';
-import { OP, NOTICE_OF_DISCONNECTION_OID, decodeMessage, decodeResult, encodeBind, encodeSyncSearch, encodeUnbind, extendedResponseName, type LdapMessage } from './ldap-messages.js';
+import {
+  LdapConnectionError,
+  LdapTimeoutError,
+  SyncProtocolError,
+  errorFromResult,
+  errorFromSocket,
+  type SyncreplError,
+} from './errors.js';
+import {
+  OP,
+  NOTICE_OF_DISCONNECTION_OID,
+  decodeMessage,
+  decodeResult,
+  encodeBind,
+  encodeSyncSearch,
+  encodeUnbind,
+  extendedResponseName,
+  type LdapMessage,
+} from './ldap-messages.js';
 import { START_TLS_MESSAGE_ID, openLdapSocket, type LdapSocketOptions } from './ldap-socket.js';
 import { MessageFramer } from './message-framer.js';
 import type { SyncMode } from './rfc4533-codec.js';
@@ -61,11 +78,21 @@ export class SyncreplConnection {
     socket.on('error', (error) => {
       this.socketError = error;
     });
-    socket.once('close', () => this.fail(this.socketError === undefined ? new LdapConnectionError(`The LDAP server ${url} closed the connection.`) : errorFromSocket(this.socketError, url)));
+    socket.once('close', () =>
+      this.fail(
+        this.socketError === undefined
+          ? new LdapConnectionError(`The LDAP server ${url} closed the connection.`)
+          : errorFromSocket(this.socketError, url),
+      ),
+    );
   }
 
   /** Connects, binds and starts the sync search. Rejects with a typed error if any step fails. */
-  static async open(options: SyncreplConnectionOptions, request: SyncSearchRequest, onEvent: SyncEventHandler): Promise<SyncreplConnection> {
+  static async open(
+    options: SyncreplConnectionOptions,
+    request: SyncSearchRequest,
+    onEvent: SyncEventHandler,
+  ): Promise<SyncreplConnection> {
     const socket = await openLdapSocket(options);
     const connection = new SyncreplConnection(socket, onEvent, options.url);
     try {
@@ -101,7 +128,10 @@ export class SyncreplConnection {
 
   private bind(dn: string, password: string, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => settle(new LdapTimeoutError(`No answer to the bind from ${this.label} within ${timeoutMs} ms.`)), timeoutMs);
+      const timer = setTimeout(
+        () => settle(new LdapTimeoutError(`No answer to the bind from ${this.label} within ${timeoutMs} ms.`)),
+        timeoutMs,
+      );
       const settle = (error: SyncreplError | undefined): void => {
         clearTimeout(timer);
         this.pendingBind = undefined;
@@ -109,7 +139,8 @@ export class SyncreplConnection {
         else reject(error);
       };
       const onMessage = (message: LdapMessage): void => {
-        if (message.op.tag !== OP.bindResponse) return settle(new SyncProtocolError(`Expected a BindResponse, got 0x${message.op.tag.toString(16)}`));
+        if (message.op.tag !== OP.bindResponse)
+          return settle(new SyncProtocolError(`Expected a BindResponse, got 0x${message.op.tag.toString(16)}`));
         const result = decodeResult(message.op);
         settle(result.code === 0 ? undefined : errorFromResult('bind', result.code, result.diagnostic));
       };
@@ -124,7 +155,15 @@ export class SyncreplConnection {
       if (!attributes.some((attribute) => attribute.toLowerCase() === name.toLowerCase())) attributes.push(name);
     }
     const sync = { mode: request.mode, cookie: request.cookie };
-    this.socket.write(encodeSyncSearch(SEARCH_ID, { baseDn: options.baseDn, filter: options.filter, attributes, sync, critical: request.critical ?? true }));
+    this.socket.write(
+      encodeSyncSearch(SEARCH_ID, {
+        baseDn: options.baseDn,
+        filter: options.filter,
+        attributes,
+        sync,
+        critical: request.critical ?? true,
+      }),
+    );
   }
 
   private onData(chunk: Buffer): void {
@@ -134,7 +173,11 @@ export class SyncreplConnection {
         this.dispatch(decodeMessage(raw));
       }
     } catch (error) {
-      this.fail(error instanceof SyncProtocolError ? error : new SyncProtocolError(`Cannot decode a message from ${this.label}`, { cause: error }));
+      this.fail(
+        error instanceof SyncProtocolError
+          ? error
+          : new SyncProtocolError(`Cannot decode a message from ${this.label}`, { cause: error }),
+      );
     }
   }
 
@@ -152,8 +195,13 @@ export class SyncreplConnection {
   private onUnsolicited(message: LdapMessage): void {
     const result = decodeResult(message.op);
     const name = extendedResponseName(result);
-    const why = name === NOTICE_OF_DISCONNECTION_OID ? 'sent a notice of disconnection' : 'sent an unsolicited notification';
-    this.fail(new LdapConnectionError(`The LDAP server ${this.label} ${why} (result code ${result.code}: ${result.diagnostic}).`));
+    const why =
+      name === NOTICE_OF_DISCONNECTION_OID ? 'sent a notice of disconnection' : 'sent an unsolicited notification';
+    this.fail(
+      new LdapConnectionError(
+        `The LDAP server ${this.label} ${why} (result code ${result.code}: ${result.diagnostic}).`,
+      ),
+    );
   }
 
   private fail(error: SyncreplError): void {

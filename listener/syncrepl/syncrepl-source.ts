@@ -35,11 +35,16 @@ export interface SyncConnection {
   close(): Promise<void>;
 }
 
-export type Connect = (options: SyncreplConnectionOptions, request: SyncSearchRequest, onEvent: SyncEventHandler) => Promise<SyncConnection>;
+export type Connect = (
+  options: SyncreplConnectionOptions,
+  request: SyncSearchRequest,
+  onEvent: SyncEventHandler,
+) => Promise<SyncConnection>;
 
 export interface SyncreplSourceOptions {
   /** Connection settings; a function is called before every connect (e.g. to re-read a rotated machine password). */
-  readonly connection: SyncreplConnectionOptions | (() => SyncreplConnectionOptions | Promise<SyncreplConnectionOptions>);
+  readonly connection:
+    SyncreplConnectionOptions | (() => SyncreplConnectionOptions | Promise<SyncreplConnectionOptions>);
   readonly cookies: CookiePort;
   readonly sink: SyncSink;
   /** Called on 4096 / stale cookie (53): clear the stored cookie (and what depends on it) before a full refresh. */
@@ -105,7 +110,9 @@ export class SyncreplSource {
         throw error;
       }
       if (error instanceof SyncRefreshRequiredError) {
-        this.options.logger?.warn('syncrepl: the server requires a full refresh; dropping the cookie', { code: error.code });
+        this.options.logger?.warn('syncrepl: the server requires a full refresh; dropping the cookie', {
+          code: error.code,
+        });
         await this.options.resetState();
       }
       const retryInMs = backoffDelay(attempt++, random, this.options.backoff ?? DEFAULT_BACKOFF);
@@ -127,7 +134,12 @@ export class SyncreplSource {
     let connection: SyncConnection | undefined;
     const finish = (error: SyncreplError | undefined): void => resolveEnd({ error, healthy: tracker.persisting });
     const flow = { pause: () => connection?.pause(), resume: () => connection?.resume() };
-    const batcher = new EventBatcher(this.options.sink, flow, (error) => finish(new SyncSinkError(error)), this.options.highWater);
+    const batcher = new EventBatcher(
+      this.options.sink,
+      flow,
+      (error) => finish(new SyncSinkError(error)),
+      this.options.highWater,
+    );
     this.endSession = resolveEnd;
     this.status({ state: 'connecting' });
     const onEvent: SyncEventHandler = (event) => {
@@ -139,7 +151,11 @@ export class SyncreplSource {
       if (event.type === 'done') finish(undefined);
     };
     try {
-      connection = await (this.options.connect ?? SyncreplConnection.open)(await this.connectionOptions(), { mode: 'refreshAndPersist', cookie, critical: true }, onEvent);
+      connection = await (this.options.connect ?? SyncreplConnection.open)(
+        await this.connectionOptions(),
+        { mode: 'refreshAndPersist', cookie, critical: true },
+        onEvent,
+      );
     } catch (error) {
       return { error: asSyncreplError(error), healthy: false };
     }
@@ -167,5 +183,8 @@ function emptyToUndefined(cookie: string | undefined): string | undefined {
 
 function asSyncreplError(error: unknown): SyncreplError {
   if (error instanceof SyncreplError) return error;
-  return new LdapConnectionError(`Connecting for the sync search failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return new LdapConnectionError(
+    `Connecting for the sync search failed: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
 }

@@ -58,4 +58,7 @@ export interface ModuleBase {
 
 export type Declare = (className: string, bases: readonly unknown[], prototype: object) => unknown;
 
-export type AmdDefine = <Deps extends unknown[]>(dependencies: readonly string[], factory: (...modules: Deps) => unknown) => void;
+export type AmdDefine = <Deps extends unknown[]>(
+  dependencies: readonly string[],
+  factory: (...modules: Deps) => unknown,
+) => void;

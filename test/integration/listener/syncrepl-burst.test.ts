@@ -27,7 +27,14 @@ describe('SyncreplSource with a large initial refresh', () => {
       await source.stop();
     }
     const upserts = store.batches.flatMap((batch) => batch.events).filter((event) => event.kind === 'upsert').length;
-    console.log(JSON.stringify({ metric: 'syncrepl initial refresh', entries: upserts, sinkCalls: store.batches.length, ms: Math.round(performance.now() - startedAt) }));
+    console.log(
+      JSON.stringify({
+        metric: 'syncrepl initial refresh',
+        entries: upserts,
+        sinkCalls: store.batches.length,
+        ms: Math.round(performance.now() - startedAt),
+      }),
+    );
     expect(upserts).toBe(USERS);
     expect(store.users.size).toBe(USERS);
     expect(store.batches.length).toBeLessThan(USERS / 20);

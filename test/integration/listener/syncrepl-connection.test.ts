@@ -42,14 +42,20 @@ afterAll(async () => {
 describe('SyncreplConnection against slapd', () => {
   it('ends a refreshOnly search with done after delivering the matching users', async () => {
     const events = await refreshOnly(connectionOptions(slapd));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'entry', state: 'add', uuid: user.uuid, dn: user.dn }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'entry', state: 'add', uuid: user.uuid, dn: user.dn }),
+    );
     expect(events.at(-1)).toMatchObject({ type: 'done', code: 0 });
   });
 
   it('always returns entryUUID and modifyTimestamp with the requested attributes', async () => {
     const events = await refreshOnly(connectionOptions(slapd, { attributes: ['uid'] }));
     const entry = events.find((event) => event.type === 'entry' && event.uuid === user.uuid);
-    expect(entry?.type === 'entry' && Object.keys(entry.attributes).sort()).toEqual(['entryUUID', 'modifyTimestamp', 'uid']);
+    expect(entry?.type === 'entry' && Object.keys(entry.attributes).sort()).toEqual([
+      'entryUUID',
+      'modifyTimestamp',
+      'uid',
+    ]);
   });
 
   it('works over StartTLS with the right CA', async () => {
@@ -67,18 +73,28 @@ describe('SyncreplConnection against slapd', () => {
     ['StartTLS', { startTls: true }],
   ])('refuses %s with a certificate from another CA as LdapTlsError', async (mode, extra) => {
     const url = mode === 'ldaps' ? slapd.ldapsUrl : slapd.url;
-    const open = SyncreplConnection.open(connectionOptions(slapd, { url, ca: file(slapd.wrongCaFile), ...extra }), { mode: 'refreshOnly' }, () => undefined);
+    const open = SyncreplConnection.open(
+      connectionOptions(slapd, { url, ca: file(slapd.wrongCaFile), ...extra }),
+      { mode: 'refreshOnly' },
+      () => undefined,
+    );
     await expect(open).rejects.toBeInstanceOf(LdapTlsError);
   });
 
   it('refuses a wrong password as LdapBindError', async () => {
-    const open = SyncreplConnection.open(connectionOptions(slapd, { password: 'wrong' }), { mode: 'refreshOnly' }, () => undefined);
+    const open = SyncreplConnection.open(
+      connectionOptions(slapd, { password: 'wrong' }),
+      { mode: 'refreshOnly' },
+      () => undefined,
+    );
     await expect(open).rejects.toBeInstanceOf(LdapBindError);
   });
 
   it('resolves close() once the socket of a persisting search is closed, without further events', async () => {
     const events: SyncEvent[] = [];
-    const connection = await SyncreplConnection.open(connectionOptions(slapd), { mode: 'refreshAndPersist' }, (event) => events.push(event));
+    const connection = await SyncreplConnection.open(connectionOptions(slapd), { mode: 'refreshAndPersist' }, (event) =>
+      events.push(event),
+    );
     await waitFor(() => events.some((event) => event.type === 'refreshDone'), { message: 'refresh done' });
     await connection.close();
     const count = events.length;

@@ -13,7 +13,10 @@ import { waitFor } from '../../fixtures/wait.js';
 export const USER_FILTER = '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))';
 export const USER_ATTRIBUTES = ['uid', 'givenName', 'sn', 'displayName', 'telephoneNumber', 'mailPrimaryAddress'];
 
-export function connectionOptions(slapd: SlapdHandle, overrides: Partial<SyncreplConnectionOptions> = {}): SyncreplConnectionOptions {
+export function connectionOptions(
+  slapd: SlapdHandle,
+  overrides: Partial<SyncreplConnectionOptions> = {},
+): SyncreplConnectionOptions {
   return {
     url: slapd.url,
     bindDn: slapd.computerDn,
@@ -82,10 +85,17 @@ export function startSource(store: MemoryStore, connection: SyncreplConnectionOp
 }
 
 export function waitUntilPersisting(running: RunningSource, timeoutMs = 10_000): Promise<true> {
-  return waitFor(() => running.states.at(-1) === 'persisting', { timeoutMs, message: 'source reached the persist phase' });
+  return waitFor(() => running.states.at(-1) === 'persisting', {
+    timeoutMs,
+    message: 'source reached the persist phase',
+  });
 }
 
 /** Polls the store until `predicate` holds, within a deadline that throws. */
-export function eventually<T>(predicate: () => T, message: string, timeoutMs = 5_000): Promise<Exclude<T, false | null | undefined>> {
+export function eventually<T>(
+  predicate: () => T,
+  message: string,
+  timeoutMs = 5_000,
+): Promise<Exclude<T, false | null | undefined>> {
   return waitFor(predicate, { timeoutMs, intervalMs: 2, message });
 }

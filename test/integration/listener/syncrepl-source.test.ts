@@ -2,7 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type SlapdHandle, startSlapd } from '../../fixtures/slapd/index.js';
 import { Udm } from '../../fixtures/udm.js';
-import { MemoryStore, type RunningSource, connectionOptions, eventually, startSource, waitUntilPersisting } from './syncrepl-harness.js';
+import {
+  MemoryStore,
+  type RunningSource,
+  connectionOptions,
+  eventually,
+  startSource,
+  waitUntilPersisting,
+} from './syncrepl-harness.js';
 
 let slapd: SlapdHandle;
 let udm: Udm;
@@ -50,7 +57,10 @@ describe('SyncreplSource against slapd', () => {
     const user = await udm.createUser({ username: username('dave'), lastname: 'D', activated: true });
     await eventually(() => store.users.has(user.uuid), 'add arrives');
     await udm.modifyUser(user.dn, { phone: ['+49 30 1234'] });
-    await eventually(() => store.users.get(user.uuid)?.attributes['telephoneNumber']?.[0] === '+49 30 1234', 'modify arrives');
+    await eventually(
+      () => store.users.get(user.uuid)?.attributes['telephoneNumber']?.[0] === '+49 30 1234',
+      'modify arrives',
+    );
     const newName = username('david');
     const newDn = await udm.renameUser(user.dn, newName);
     await eventually(() => store.users.get(user.uuid)?.dn === newDn, 'rename arrives with the new DN');
@@ -101,9 +111,15 @@ describe('SyncreplSource against slapd', () => {
     const before = store.batches.length;
     await slapd.restart();
     await udm.modifyUser(user.dn, { lastname: 'AfterRestart' });
-    await eventually(() => store.users.get(user.uuid)?.attributes['sn']?.[0] === 'AfterRestart', 'modify after the restart arrives', 15_000);
+    await eventually(
+      () => store.users.get(user.uuid)?.attributes['sn']?.[0] === 'AfterRestart',
+      'modify after the restart arrives',
+      15_000,
+    );
     expect(source.states).toContain('waiting');
-    const redelivered = store.eventsSince(before).filter((event) => event.kind === 'upsert' && event.uuid !== user.uuid);
+    const redelivered = store
+      .eventsSince(before)
+      .filter((event) => event.kind === 'upsert' && event.uuid !== user.uuid);
     expect(redelivered).toEqual([]);
   });
 
@@ -119,12 +135,25 @@ describe('SyncreplSource against slapd', () => {
       const calledAt = performance.now();
       await udm.modifyUser(user.dn, { lastname: `K${i}` });
       const resolvedAt = performance.now();
-      const batch = await eventually(() => store.batches.slice(before).find((b) => b.events.some((e) => e.kind === 'upsert' && e.user.attributes['sn']?.[0] === `K${i}`)), `modify ${i} arrives`);
+      const batch = await eventually(
+        () =>
+          store.batches
+            .slice(before)
+            .find((b) => b.events.some((e) => e.kind === 'upsert' && e.user.attributes['sn']?.[0] === `K${i}`)),
+        `modify ${i} arrives`,
+      );
       fromCall.push(batch.at - calledAt);
       // Negative when the event reached the sink before the modify response reached the writer.
       fromResolve.push(batch.at - resolvedAt);
     }
-    console.log(JSON.stringify({ metric: 'syncrepl latency to sink (ms)', n: fromCall.length, fromModifyResolved: summary(fromResolve), fromModifyCalled: summary(fromCall) }));
+    console.log(
+      JSON.stringify({
+        metric: 'syncrepl latency to sink (ms)',
+        n: fromCall.length,
+        fromModifyResolved: summary(fromResolve),
+        fromModifyCalled: summary(fromCall),
+      }),
+    );
     expect(summary(fromResolve).p50).toBeLessThan(5);
   });
 });

@@ -55,7 +55,11 @@ describe('SyncreplSource with a cookie the server cannot continue from', () => {
     store.cookie = store.cookie?.replace(/csn=\d{4}/, 'csn=2099');
     const source = startSource(store, connectionOptions(slapd));
     try {
-      await eventually(() => store.resets === 1 && source.states.at(-1) === 'persisting', 'reset and full refresh', 10_000);
+      await eventually(
+        () => store.resets === 1 && source.states.at(-1) === 'persisting',
+        'reset and full refresh',
+        10_000,
+      );
       expect(store.users.has(gone.uuid)).toBe(false);
       expect(store.users.has(kept.uuid)).toBe(true);
       expect(store.cookie).toMatch(/csn=20[0-8]\d/);

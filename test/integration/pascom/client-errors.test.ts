@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   PascomAuthError,
   PascomClient,
@@ -41,14 +41,17 @@ async function failure(call: Promise<unknown>): Promise<PascomError> {
 
 beforeAll(async () => {
   sim = await startPascomSimulator({ password: PASSWORD, identities: [{ '003use_name': 'boss', '003use_bez': 'Boss', '009ext_extension': '100' }] });
-  client = new PascomClient(optionsFor());
 });
 afterAll(async () => {
-  client.close();
   await sim.stop();
 });
+// A client per test: goDown() cuts pooled connections, which would leak into the next test.
 beforeEach(() => {
   sim.reset();
+  client = new PascomClient(optionsFor());
+});
+afterEach(() => {
+  client.close();
 });
 
 describe('PascomClient: errors from real simulator answers', () => {

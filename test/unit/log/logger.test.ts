@@ -53,14 +53,20 @@ describe('createLogger()', () => {
     expect((await stat(join(dir, LOG_FILE_NAME))).mode & 0o777).toBe(0o600);
   });
 
-  it('keeps rotated log files at mode 0600', async () => {
-    start({ maxSizeBytes: 2000, maxFiles: 3, console: false });
-    for (let index = 0; index < 60; index += 1) logger.info('filling the log file', { index, padding: 'x'.repeat(60) });
-    await logger.close();
-    const files = (await readdir(dir)).filter((name) => name.startsWith('connector'));
-    expect(files.length).toBeGreaterThan(1);
+  it('creates the next file 0600 when it rotates a full log file', async () => {
+    await writeFile(join(dir, LOG_FILE_NAME), `${'x'.repeat(3000)}\n`, { mode: 0o600 });
+    const previous = process.umask(0o000);
+    try {
+      start({ maxSizeBytes: 2000, console: false }).info('after rotation');
+      await logger.close();
+    } finally {
+      process.umask(previous);
+    }
+    const files = (await readdir(dir)).sort();
     const modes = await Promise.all(files.map(async (name) => (await stat(join(dir, name))).mode & 0o777));
-    expect(new Set(modes)).toEqual(new Set([0o600]));
+    expect(files).toEqual(['connector.log', 'connector1.log']);
+    expect(modes).toEqual([0o600, 0o600]);
+    expect(await readFile(join(dir, LOG_FILE_NAME), 'utf8')).toContain('after rotation');
   });
 
   it('tightens an existing world-readable log file to 0600', async () => {

@@ -3,7 +3,6 @@ import { DEFAULT_RETRY_AFTER_MS, classifyNetworkError, classifyPascomResponse, p
 import {
   PascomAuthError,
   PascomConflictError,
-  PascomError,
   PascomNotFoundError,
   PascomProtocolError,
   PascomRateLimitedError,
@@ -12,6 +11,7 @@ import {
   PascomTlsError,
   PascomUnavailableError,
 } from '../../../app/pascom/errors.js';
+import type { PascomError } from '../../../app/pascom/errors.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 const context = { method: 'PUT', path: '/identity/jdoe', login: 'jdoe', origin: 'https://pbx.example.com', nowMs: NOW };

@@ -34,10 +34,10 @@ def _json_segment(value):
 	return _b64url(json.dumps(value, separators=(',', ':'), sort_keys=True).encode('utf-8'))
 
 
-def read_secret(path=SSO_SECRET_FILE):
+def read_secret():
 	"""The HMAC key: the secret file's bytes without surrounding whitespace."""
 	try:
-		with open(path, 'rb') as handle:
+		with open(SSO_SECRET_FILE, 'rb') as handle:
 			secret = handle.read().strip()
 	except EnvironmentError:
 		secret = b''

@@ -11,9 +11,12 @@ describe('backoffDelay()', () => {
     [8, 0, 12_800],
     [9, 0.999_999, 30_000],
     [50, 0, 15_000],
-  ])('waits, for attempt %i and random %f, %i ms (base 100 ms, cap 30 s, equal jitter)', (attempt, random, expected) => {
-    expect(backoffDelay(attempt, () => random)).toBe(expected);
-  });
+  ])(
+    'waits, for attempt %i and random %f, %i ms (base 100 ms, cap 30 s, equal jitter)',
+    (attempt, random, expected) => {
+      expect(backoffDelay(attempt, () => random)).toBe(expected);
+    },
+  );
 });
 
 describe('realSleep()', () => {

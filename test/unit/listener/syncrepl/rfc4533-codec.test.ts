@@ -10,7 +10,18 @@ import {
   formatUuid,
   uuidBytes,
 } from '../../../../listener/syncrepl/rfc4533-codec.js';
-import { UUID_A, UUID_A_BYTES, UUID_B, UUID_B_BYTES, boolean, bytes, enumerated, octets, sequence, tlv } from './ber-vectors.js';
+import {
+  UUID_A,
+  UUID_A_BYTES,
+  UUID_B,
+  UUID_B_BYTES,
+  boolean,
+  bytes,
+  enumerated,
+  octets,
+  sequence,
+  tlv,
+} from './ber-vectors.js';
 
 const COOKIE = 'rid=000,csn=20240101000000.000000Z#000000#000#000000';
 
@@ -20,11 +31,15 @@ describe('encodeSyncRequestValue()', () => {
   });
 
   it('encodes refreshOnly with a cookie', () => {
-    expect(encodeSyncRequestValue({ mode: 'refreshOnly', cookie: 'rid=1' })).toEqual(sequence(enumerated(1), octets('rid=1')));
+    expect(encodeSyncRequestValue({ mode: 'refreshOnly', cookie: 'rid=1' })).toEqual(
+      sequence(enumerated(1), octets('rid=1')),
+    );
   });
 
   it('writes reloadHint only when true (DEFAULT FALSE)', () => {
-    expect(encodeSyncRequestValue({ mode: 'refreshOnly', reloadHint: true })).toEqual(sequence(enumerated(1), boolean(true)));
+    expect(encodeSyncRequestValue({ mode: 'refreshOnly', reloadHint: true })).toEqual(
+      sequence(enumerated(1), boolean(true)),
+    );
     expect(encodeSyncRequestValue({ mode: 'refreshOnly', reloadHint: false })).toEqual(sequence(enumerated(1)));
   });
 
@@ -45,11 +60,19 @@ describe('decodeSyncStateValue()', () => {
     [2, 'modify'],
     [3, 'delete'],
   ] as const)('decodes state %i as %s', (number, state) => {
-    expect(decodeSyncStateValue(sequence(enumerated(number), tlv(0x04, UUID_A_BYTES)))).toEqual({ state, uuid: UUID_A, cookie: undefined });
+    expect(decodeSyncStateValue(sequence(enumerated(number), tlv(0x04, UUID_A_BYTES)))).toEqual({
+      state,
+      uuid: UUID_A,
+      cookie: undefined,
+    });
   });
 
   it('decodes the cookie when present', () => {
-    expect(decodeSyncStateValue(sequence(enumerated(2), tlv(0x04, UUID_B_BYTES), octets(COOKIE)))).toEqual({ state: 'modify', uuid: UUID_B, cookie: COOKIE });
+    expect(decodeSyncStateValue(sequence(enumerated(2), tlv(0x04, UUID_B_BYTES), octets(COOKIE)))).toEqual({
+      state: 'modify',
+      uuid: UUID_B,
+      cookie: COOKIE,
+    });
   });
 
   it.each([
@@ -72,7 +95,10 @@ describe('decodeSyncDoneValue()', () => {
   });
 
   it('decodes cookie and refreshDeletes', () => {
-    expect(decodeSyncDoneValue(sequence(octets(COOKIE), boolean(true)))).toEqual({ cookie: COOKIE, refreshDeletes: true });
+    expect(decodeSyncDoneValue(sequence(octets(COOKIE), boolean(true)))).toEqual({
+      cookie: COOKIE,
+      refreshDeletes: true,
+    });
   });
 
   it('rejects a cookie after the boolean', () => {
@@ -97,25 +123,48 @@ describe('decodeSyncInfoValue()', () => {
   });
 
   it('decodes refreshPresent with a cookie and refreshDone FALSE', () => {
-    expect(decodeSyncInfoValue(tlv(0xa2, octets(COOKIE), boolean(false)))).toEqual({ kind: 'refreshPresent', cookie: COOKIE, refreshDone: false });
+    expect(decodeSyncInfoValue(tlv(0xa2, octets(COOKIE), boolean(false)))).toEqual({
+      kind: 'refreshPresent',
+      cookie: COOKIE,
+      refreshDone: false,
+    });
   });
 
   it('decodes refreshDelete with only refreshDone', () => {
-    expect(decodeSyncInfoValue(tlv(0xa1, boolean(false)))).toEqual({ kind: 'refreshDelete', cookie: undefined, refreshDone: false });
+    expect(decodeSyncInfoValue(tlv(0xa1, boolean(false)))).toEqual({
+      kind: 'refreshDelete',
+      cookie: undefined,
+      refreshDone: false,
+    });
   });
 
   it('decodes syncIdSet with refreshDeletes defaulting to FALSE', () => {
     const value = tlv(0xa3, tlv(0x31, tlv(0x04, UUID_A_BYTES), tlv(0x04, UUID_B_BYTES)));
-    expect(decodeSyncInfoValue(value)).toEqual({ kind: 'syncIdSet', cookie: undefined, refreshDeletes: false, uuids: [UUID_A, UUID_B] });
+    expect(decodeSyncInfoValue(value)).toEqual({
+      kind: 'syncIdSet',
+      cookie: undefined,
+      refreshDeletes: false,
+      uuids: [UUID_A, UUID_B],
+    });
   });
 
   it('decodes syncIdSet with cookie and refreshDeletes TRUE', () => {
     const value = tlv(0xa3, octets(COOKIE), boolean(true), tlv(0x31, tlv(0x04, UUID_B_BYTES)));
-    expect(decodeSyncInfoValue(value)).toEqual({ kind: 'syncIdSet', cookie: COOKIE, refreshDeletes: true, uuids: [UUID_B] });
+    expect(decodeSyncInfoValue(value)).toEqual({
+      kind: 'syncIdSet',
+      cookie: COOKIE,
+      refreshDeletes: true,
+      uuids: [UUID_B],
+    });
   });
 
   it('decodes an empty syncIdSet', () => {
-    expect(decodeSyncInfoValue(tlv(0xa3, tlv(0x31)))).toEqual({ kind: 'syncIdSet', cookie: undefined, refreshDeletes: false, uuids: [] });
+    expect(decodeSyncInfoValue(tlv(0xa3, tlv(0x31)))).toEqual({
+      kind: 'syncIdSet',
+      cookie: undefined,
+      refreshDeletes: false,
+      uuids: [],
+    });
   });
 
   it.each([

@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
 
-import { LdapBindError, SyncProtocolError, SyncRefreshRequiredError, SyncUnavailableError } from '../../../../listener/syncrepl/errors.js';
+import {
+  LdapBindError,
+  SyncProtocolError,
+  SyncRefreshRequiredError,
+  SyncUnavailableError,
+} from '../../../../listener/syncrepl/errors.js';
 import { decodeMessage, encodeSyncSearch } from '../../../../listener/syncrepl/ldap-messages.js';
 import { MessageFramer } from '../../../../listener/syncrepl/message-framer.js';
 import { SYNC_OIDS, encodeSyncRequestValue } from '../../../../listener/syncrepl/rfc4533-codec.js';
 import { syncEventsOf } from '../../../../listener/syncrepl/sync-dispatch.js';
-import { UUID_A, UUID_A_BYTES, UUID_B, UUID_B_BYTES, boolean, bytes, enumerated, octets, sequence, tlv } from './ber-vectors.js';
+import {
+  UUID_A,
+  UUID_A_BYTES,
+  UUID_B,
+  UUID_B_BYTES,
+  boolean,
+  bytes,
+  enumerated,
+  octets,
+  sequence,
+  tlv,
+} from './ber-vectors.js';
 
 const DN = 'uid=jdoe,cn=users,dc=example,dc=intranet';
 
@@ -14,19 +30,34 @@ function message(op: Buffer, ...controls: Buffer[]): Buffer {
 }
 const control = (oid: string, value: Buffer): Buffer => sequence(octets(oid), octets(value.toString('latin1')));
 const syncState = (state: number, uuid: Buffer, cookie?: string): Buffer =>
-  control(SYNC_OIDS.state, sequence(enumerated(state), tlv(0x04, uuid), ...(cookie === undefined ? [] : [octets(cookie)])));
-const attribute = (type: string, ...values: string[]): Buffer => sequence(octets(type), tlv(0x31, ...values.map((value) => octets(value))));
+  control(
+    SYNC_OIDS.state,
+    sequence(enumerated(state), tlv(0x04, uuid), ...(cookie === undefined ? [] : [octets(cookie)])),
+  );
+const attribute = (type: string, ...values: string[]): Buffer =>
+  sequence(octets(type), tlv(0x31, ...values.map((value) => octets(value))));
 const entry = (dn: string, ...attributes: Buffer[]): Buffer => tlv(0x64, octets(dn), sequence(...attributes));
-const result = (tag: number, code: number, diagnostic = ''): Buffer => tlv(tag, enumerated(code), octets(''), octets(diagnostic));
+const result = (tag: number, code: number, diagnostic = ''): Buffer =>
+  tlv(tag, enumerated(code), octets(''), octets(diagnostic));
 const info = (value: Buffer): Buffer => tlv(0x79, tlv(0x80, Buffer.from(SYNC_OIDS.info)), tlv(0x81, value));
 
 const eventsOf = (raw: Buffer): ReturnType<typeof syncEventsOf> => syncEventsOf(decodeMessage(raw));
 
 describe('syncEventsOf()', () => {
   it('reports an added entry with its attributes, uuid and cookie', () => {
-    const raw = message(entry(DN, attribute('uid', 'jdoe'), attribute('telephoneNumber', '100', '+49 30 100')), syncState(1, UUID_A_BYTES, 'c1'));
+    const raw = message(
+      entry(DN, attribute('uid', 'jdoe'), attribute('telephoneNumber', '100', '+49 30 100')),
+      syncState(1, UUID_A_BYTES, 'c1'),
+    );
     expect(eventsOf(raw)).toEqual([
-      { type: 'entry', state: 'add', uuid: UUID_A, dn: DN, attributes: { uid: ['jdoe'], telephoneNumber: ['100', '+49 30 100'] }, cookie: 'c1' },
+      {
+        type: 'entry',
+        state: 'add',
+        uuid: UUID_A,
+        dn: DN,
+        attributes: { uid: ['jdoe'], telephoneNumber: ['100', '+49 30 100'] },
+        cookie: 'c1',
+      },
     ]);
   });
 
@@ -37,7 +68,9 @@ describe('syncEventsOf()', () => {
   });
 
   it('reports a deleted entry as delete with its DN', () => {
-    expect(eventsOf(message(entry(DN), syncState(3, UUID_A_BYTES, 'c2')))).toEqual([{ type: 'delete', uuid: UUID_A, dn: DN, cookie: 'c2' }]);
+    expect(eventsOf(message(entry(DN), syncState(3, UUID_A_BYTES, 'c2')))).toEqual([
+      { type: 'delete', uuid: UUID_A, dn: DN, cookie: 'c2' },
+    ]);
   });
 
   it('rejects an entry without a Sync State control', () => {
@@ -49,11 +82,16 @@ describe('syncEventsOf()', () => {
   });
 
   it('follows a finished refreshPresent with refreshDone', () => {
-    expect(eventsOf(message(info(tlv(0xa2, octets('c4')))))).toEqual([{ type: 'present', refreshDone: true, cookie: 'c4' }, { type: 'refreshDone' }]);
+    expect(eventsOf(message(info(tlv(0xa2, octets('c4')))))).toEqual([
+      { type: 'present', refreshDone: true, cookie: 'c4' },
+      { type: 'refreshDone' },
+    ]);
   });
 
   it('reports an unfinished refreshDelete phase without refreshDone', () => {
-    expect(eventsOf(message(info(tlv(0xa1, boolean(false)))))).toEqual([{ type: 'refreshDelete', refreshDone: false, cookie: undefined }]);
+    expect(eventsOf(message(info(tlv(0xa1, boolean(false)))))).toEqual([
+      { type: 'refreshDelete', refreshDone: false, cookie: undefined },
+    ]);
   });
 
   it('reports a syncIdSet of deleted uuids', () => {
@@ -113,7 +151,13 @@ describe('encodeSyncSearch()', () => {
     expect(decoded.messageId).toBe(7);
     expect(decoded.op.tag).toBe(0x63);
     expect(decoded.op.value.includes(Buffer.concat([tlv(0x02, bytes(0)), tlv(0x02, bytes(0))]))).toBe(true);
-    expect(decoded.controls).toEqual([{ type: SYNC_OIDS.request, critical: true, value: encodeSyncRequestValue({ mode: 'refreshAndPersist', cookie: 'c6' }) }]);
+    expect(decoded.controls).toEqual([
+      {
+        type: SYNC_OIDS.request,
+        critical: true,
+        value: encodeSyncRequestValue({ mode: 'refreshAndPersist', cookie: 'c6' }),
+      },
+    ]);
   });
 });
 

@@ -3,11 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { LdapBindError, LdapConnectionError, SyncRefreshRequiredError } from '../../../../listener/syncrepl/errors.js';
 import type { SyncSinkEvent } from '../../../../listener/syncrepl/refresh-tracker.js';
 import type { SyncEvent, SyncEventHandler } from '../../../../listener/syncrepl/sync-events.js';
-import type { SyncSearchRequest, SyncreplConnectionOptions } from '../../../../listener/syncrepl/syncrepl-connection.js';
+import type {
+  SyncSearchRequest,
+  SyncreplConnectionOptions,
+} from '../../../../listener/syncrepl/syncrepl-connection.js';
 import { SyncreplSource, type SyncreplSourceOptions } from '../../../../listener/syncrepl/syncrepl-source.js';
 import { waitFor } from '../../../fixtures/wait.js';
 
-const OPTIONS: SyncreplConnectionOptions = { url: 'ldap://fake', bindDn: 'cn=x', password: 'p', baseDn: 'dc=x', filter: '(uid=*)', attributes: [] };
+const OPTIONS: SyncreplConnectionOptions = {
+  url: 'ldap://fake',
+  bindDn: 'cn=x',
+  password: 'p',
+  baseDn: 'dc=x',
+  filter: '(uid=*)',
+  attributes: [],
+};
 
 interface FakeSession {
   readonly request: SyncSearchRequest;
@@ -33,7 +43,14 @@ class FakeDirectory {
   }
 }
 
-const add = (n: number, cookie?: string): SyncEvent => ({ type: 'entry', state: 'add', uuid: uuid(n), dn: `uid=u${n},dc=x`, attributes: {}, cookie });
+const add = (n: number, cookie?: string): SyncEvent => ({
+  type: 'entry',
+  state: 'add',
+  uuid: uuid(n),
+  dn: `uid=u${n},dc=x`,
+  attributes: {},
+  cookie,
+});
 const uuid = (n: number): string => `00000000-0000-0000-0000-${n.toString().padStart(12, '0')}`;
 
 function setup(overrides: Partial<SyncreplSourceOptions> = {}) {
@@ -65,7 +82,11 @@ describe('SyncreplSource', () => {
   it('requests refreshAndPersist, critical, with the stored cookie', async () => {
     const { source, directory } = setup();
     void source.start();
-    expect((await directory.session(0)).request).toEqual({ mode: 'refreshAndPersist', cookie: 'stored', critical: true });
+    expect((await directory.session(0)).request).toEqual({
+      mode: 'refreshAndPersist',
+      cookie: 'stored',
+      critical: true,
+    });
     await source.stop();
   });
 
@@ -73,7 +94,10 @@ describe('SyncreplSource', () => {
     const { source, directory, batches } = setup();
     void source.start();
     const session = await directory.session(0);
-    session.emit({ type: 'refreshDelete', refreshDone: true }, ...Array.from({ length: 1_000 }, (_, i) => add(i, `c${i}`)));
+    session.emit(
+      { type: 'refreshDelete', refreshDone: true },
+      ...Array.from({ length: 1_000 }, (_, i) => add(i, `c${i}`)),
+    );
     await waitFor(() => batches.length > 0);
     await source.stop();
     expect(batches).toHaveLength(1);
@@ -106,10 +130,17 @@ describe('SyncreplSource', () => {
 
   it('grows the backoff while connects keep failing, and resets it after a completed refresh', async () => {
     const { source, directory, sleeps } = setup();
-    directory.failNext = [new LdapConnectionError('down'), new LdapConnectionError('down'), new LdapConnectionError('down')];
+    directory.failNext = [
+      new LdapConnectionError('down'),
+      new LdapConnectionError('down'),
+      new LdapConnectionError('down'),
+    ];
     void source.start();
     const session = await directory.session(0);
-    session.emit({ type: 'refreshDelete', refreshDone: true }, { type: 'error', error: new LdapConnectionError('lost') });
+    session.emit(
+      { type: 'refreshDelete', refreshDone: true },
+      { type: 'error', error: new LdapConnectionError('lost') },
+    );
     await directory.session(1);
     await source.stop();
     expect(sleeps).toEqual([50, 100, 200, 50]);

@@ -1,0 +1,160 @@
+/**
+ * Runs the configured change source (design.md §3.3) and feeds its events into the outbox.
+ * `auto` chooses syncrepl when the server offers the RFC 4533 control, else polling; the chosen
+ * mode and the reason are written to the state store for `status` and the page. (App Center
+ * listener files are always accepted, through the `listener-trigger` command.)
+ */
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/schema.js';
+import type { Clock, Logger } from '../core/ports.js';
+import type { SyncRules } from '../core/rules.js';
+import type { ChangeEvent } from '../core/types.js';
+import { attributesForRules } from '../core/attributes.js';
+import type { UcsDirectory } from '../directory/index.js';
+import type { Store } from '../store/index.js';
+import { ingestEvents, type ListenerEvent } from '../sync/listener-events.js';
+import { STATUS_KEYS } from '../sync/status.js';
+import { PollSource } from '../../listener/poll-source.js';
+import { probe } from '../../listener/syncrepl/probe.js';
+import type { SyncreplConnectionOptions } from '../../listener/syncrepl/syncrepl-connection.js';
+import { SyncreplSource } from '../../listener/syncrepl/syncrepl-source.js';
+import type { SyncSinkEvent } from '../../listener/syncrepl/refresh-tracker.js';
+
+export const CHECKPOINT_KEYS = { syncrepl: 'syncrepl.cookie', poll: 'poll.modifyTimestamp' } as const;
+
+export interface ListenerRuntimeDeps {
+  readonly config: Config;
+  readonly rules: SyncRules;
+  readonly store: Store;
+  readonly directory: UcsDirectory;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Called after events were stored: the outbox runner claims them at once. */
+  readonly delivered: (count: number, source: string) => void;
+}
+
+type Running = { readonly stop: () => Promise<void> };
+
+export class ListenerRuntime {
+  private running: Running | undefined;
+
+  constructor(private readonly deps: ListenerRuntimeDeps) {}
+
+  /** Chooses and starts the source; resolves once it is running (refresh continues in the background). */
+  async start(): Promise<{ mode: string; reason: string }> {
+    const { mode, reason } = await this.choose();
+    this.setStatus(mode, reason);
+    this.deps.logger.info('listener started', { mode, reason });
+    if (mode === 'syncrepl') this.running = this.startSyncrepl();
+    else if (mode === 'poll') this.running = this.startPoll();
+    return { mode, reason };
+  }
+
+  async stop(): Promise<void> {
+    await this.running?.stop();
+    this.running = undefined;
+  }
+
+  private async choose(): Promise<{ mode: string; reason: string }> {
+    const wanted = this.deps.config.listener.mode;
+    if (wanted === 'appcenter') return { mode: 'appcenter', reason: 'listener.mode is appcenter: only App Center listener files are processed' };
+    if (wanted === 'poll') return { mode: 'poll', reason: 'listener.mode is poll' };
+    if (wanted === 'syncrepl') return { mode: 'syncrepl', reason: 'listener.mode is syncrepl' };
+    if (wanted === 'translog') {
+      return { mode: 'poll', reason: 'listener.mode is translog, which this version does not implement yet: polling instead' };
+    }
+    try {
+      const result = await probe(this.syncOptions());
+      if (result.available) return { mode: 'syncrepl', reason: 'the LDAP server offers RFC 4533 sync (syncprov)' };
+      return { mode: 'poll', reason: `no RFC 4533 sync on the LDAP server (${result.reason}): polling modifyTimestamp` };
+    } catch (error) {
+      return { mode: 'poll', reason: `the sync probe failed (${error instanceof Error ? error.message : String(error)}): polling` };
+    }
+  }
+
+  private setStatus(mode: string, reason: string): void {
+    this.deps.store.transaction(() => {
+      this.deps.store.kv.set(STATUS_KEYS.listenerMode, mode);
+      this.deps.store.kv.set(STATUS_KEYS.listenerReason, reason);
+    });
+  }
+
+  private syncOptions(): SyncreplConnectionOptions {
+    const { ucs } = this.deps.config;
+    return {
+      url: ucs.url,
+      startTls: ucs.starttls,
+      ca: ucs.caFile === undefined ? undefined : readFileSync(ucs.caFile, 'utf8'),
+      rejectUnauthorized: ucs.tlsVerify,
+      timeoutMs: ucs.timeoutMs,
+      bindDn: ucs.bindDn,
+      password: ucs.password,
+      baseDn: ucs.baseDn,
+      filter: ucs.userFilter,
+      attributes: attributesForRules(this.deps.rules.mapping),
+    };
+  }
+
+  private store(events: readonly ListenerEvent[], source: string, checkpoint: { key: string; value: string } | undefined): void {
+    const count = ingestEvents(this.deps.store, events, { source, nowMs: this.deps.clock.now().getTime(), checkpoint });
+    if (count > 0) this.deps.delivered(count, source);
+  }
+
+  /**
+   * A present set lists every user still in the filter: managed users missing from it are gone.
+   * So many at once that they exceed `deletes.maxPerRun` smells of a broken filter or base: they
+   * are held back and left to a full sync, where the admin must confirm them.
+   */
+  private goneFromPresentSet(uuids: ReadonlySet<string>): ChangeEvent[] {
+    const gone = this.deps.store.anchors.allAnchors().filter((a) => !uuids.has(a.uuid));
+    const limit = this.deps.rules.deletes.maxPerRun;
+    if (gone.length > limit) {
+      this.deps.logger.error('the directory no longer lists many managed users; deletes held back until a full sync is confirmed', {
+        deletes: gone.length,
+        maxPerRun: limit,
+      });
+      return [];
+    }
+    return gone.map((a) => ({ kind: 'gone', uuid: a.uuid, dn: a.dn }));
+  }
+
+  private startSyncrepl(): Running {
+    const source = new SyncreplSource({
+      connection: () => this.syncOptions(),
+      cookies: { loadCookie: () => this.deps.store.kv.get(CHECKPOINT_KEYS.syncrepl) },
+      resetState: () => this.deps.store.kv.delete(CHECKPOINT_KEYS.syncrepl),
+      logger: this.deps.logger,
+      sink: async (batch: readonly SyncSinkEvent[], cookie: string | undefined) => {
+        const events = batch.flatMap((e): ChangeEvent[] => (e.kind === 'presentSet' ? this.goneFromPresentSet(e.uuids) : [e]));
+        this.store(events, 'syncrepl', cookie === undefined ? undefined : { key: CHECKPOINT_KEYS.syncrepl, value: cookie });
+      },
+      onStatus: (status) => {
+        if (status.state === 'failed' || status.state === 'waiting') {
+          this.setStatus('syncrepl', `${status.state}: ${status.error?.message ?? 'reconnecting'}`);
+        } else if (status.state === 'persisting') {
+          this.setStatus('syncrepl', 'live (refreshAndPersist)');
+        }
+      },
+    });
+    source.start().catch((error: unknown) => {
+      this.deps.logger.error('the sync listener stopped for good; restart after fixing the cause', { error: String(error) });
+      this.setStatus('syncrepl', `stopped: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return { stop: () => source.stop() };
+  }
+
+  private startPoll(): Running {
+    const { directory, store, config } = this.deps;
+    const source = new PollSource({
+      directory,
+      intervalMs: config.listener.pollIntervalMs,
+      loadCheckpoint: () => store.kv.get(CHECKPOINT_KEYS.poll),
+      knownUuids: () => store.anchors.allAnchors().map((a) => a.uuid),
+      sink: (events, checkpoint) =>
+        this.store(events, 'poll', checkpoint === undefined ? undefined : { key: CHECKPOINT_KEYS.poll, value: checkpoint }),
+      onError: (error) => this.deps.logger.warn('polling the directory failed; will try again', { error: String(error) }),
+    });
+    source.start();
+    return { stop: () => source.stop() };
+  }
+}

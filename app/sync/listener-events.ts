@@ -1,0 +1,49 @@
+/**
+ * Listener events in the outbox (kind `event`): ingested durably in one transaction together
+ * with the source's resume point (sync cookie, translog id), so a crash between the two can
+ * neither lose an event nor skip one (design.md §3.4: store the cookie only after the events
+ * before it are durable). Rows of one user coalesce: a pending event carries the user's whole
+ * latest state, so a newer one replaces it.
+ */
+import type { Anchor, ChangeEvent } from '../core/types.js';
+import type { Store } from '../store/index.js';
+import { STATUS_KEYS } from './status.js';
+
+export const EVENT_KIND = 'event';
+
+/** An App Center listener file says "this object changed": its state is read from LDAP when handled. */
+export interface RefreshEvent {
+  readonly kind: 'refresh';
+  readonly uuid: Anchor;
+  readonly dn?: string | undefined;
+}
+
+export type ListenerEvent = ChangeEvent | RefreshEvent;
+
+export interface EventPayload {
+  readonly event: ListenerEvent;
+  /** `syncrepl`, `translog`, `poll`, `appcenter`. */
+  readonly source: string;
+  /** When the listener saw the change (ms): the start of the change-to-pascom latency. */
+  readonly seenAt: number;
+}
+
+export interface IngestOptions {
+  readonly source: string;
+  readonly nowMs: number;
+  /** The resume point that becomes valid once these events are stored (kv key and value). */
+  readonly checkpoint?: { readonly key: string; readonly value: string } | undefined;
+}
+
+/** Stores events and the checkpoint atomically. Returns how many events were stored. */
+export function ingestEvents(store: Store, events: readonly ListenerEvent[], options: IngestOptions): number {
+  store.transaction(() => {
+    for (const event of events) {
+      const payload: EventPayload = { event, source: options.source, seenAt: options.nowMs };
+      store.outbox.enqueue({ uuid: event.uuid, kind: EVENT_KIND, payload, source: options.source, coalesce: true }, options.nowMs);
+    }
+    if (options.checkpoint !== undefined) store.kv.set(options.checkpoint.key, options.checkpoint.value);
+    if (events.length > 0) store.kv.set(STATUS_KEYS.lastEventAt, String(options.nowMs));
+  });
+  return events.length;
+}

@@ -1,0 +1,43 @@
+/**
+ * Rate limits (design.md §7): login per IP and user name, SSO per IP, the authentication test
+ * per session. A tripped limit answers 429 through the error handler.
+ */
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { HttpError } from '../types.js';
+
+function ipOf(req: Request): string {
+  return ipKeyGenerator(req.ip ?? 'unknown');
+}
+
+function bodyField(req: Request, name: string): string {
+  const body: unknown = req.body;
+  const value = typeof body === 'object' && body !== null ? Reflect.get(body, name) : undefined;
+  return typeof value === 'string' ? value.trim().toLowerCase() : '';
+}
+
+function limiter(windowMs: number, limit: number, key: (req: Request) => string): RequestHandler {
+  return rateLimit({
+    windowMs,
+    limit,
+    keyGenerator: key,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new HttpError(429, 'error.rateLimited')),
+  });
+}
+
+export interface RateLimits {
+  readonly login: RequestHandler;
+  readonly sso: RequestHandler;
+  readonly authTest: RequestHandler;
+}
+
+/** Fresh counters per app instance (tests build many). */
+export function rateLimits(): RateLimits {
+  return {
+    login: limiter(15 * 60_000, 10, (req) => `${ipOf(req)}|${bodyField(req, 'username')}`),
+    sso: limiter(60_000, 30, ipOf),
+    authTest: limiter(60_000, 10, (req) => req.sessionID),
+  };
+}

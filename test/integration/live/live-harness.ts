@@ -1,0 +1,39 @@
+/** A running connector service (listener + runner, no web page) on the test directory and simulator. */
+import { ConnectorService } from '../../../app/serve/connector-service.js';
+import { connectorFixture, memoryLogger, type ConnectorFixture } from '../../fixtures/connector.js';
+import type { PascomSimulator, Identity } from '../../fixtures/pascom-simulator/index.js';
+import type { SlapdHandle } from '../../fixtures/slapd/index.js';
+
+export interface LiveConnector {
+  readonly service: ConnectorService;
+  readonly fixture: ConnectorFixture;
+  readonly logs: ReturnType<typeof memoryLogger>;
+  stop(): Promise<void>;
+  /** A new service on the same data dir and config (a restart of the process). */
+  restart(): Promise<LiveConnector>;
+}
+
+export async function startLive(slapd: SlapdHandle, sim: PascomSimulator, overrides: Record<string, unknown> = {}): Promise<LiveConnector> {
+  const fixture = await connectorFixture(slapd, sim, overrides);
+  return onFixture(fixture);
+}
+
+async function onFixture(fixture: ConnectorFixture): Promise<LiveConnector> {
+  const logs = memoryLogger();
+  const service = new ConnectorService(fixture.configPath, {}, logs);
+  await service.start(fixture.config);
+  return {
+    service,
+    fixture,
+    logs,
+    stop: () => service.stop(),
+    async restart() {
+      await service.stop();
+      return onFixture(fixture);
+    },
+  };
+}
+
+export function identityOf(sim: PascomSimulator, login: string): Identity | undefined {
+  return sim.identities().find((i) => i['003use_name'] === login);
+}
