@@ -56,13 +56,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     println(io.stderr, `error: --wait "${values.wait}" is not a number of seconds`);
     return 1;
   }
-  const quiet = values.json || command !== 'serve';
+  if (command === 'serve') return serveCommand(values.config, io, io.signals ?? process);
+  const quiet = true;
   try {
     const runtime = await loadRuntime(values.config, io, { quiet });
     try {
       switch (command) {
-        case 'serve':
-          return await serveCommand(runtime, io, io.signals ?? process);
         case 'simulate':
           return await simulateCommand(runtime, io, { json: values.json });
         case 'import':

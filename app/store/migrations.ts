@@ -66,4 +66,9 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: claim in queue order without sorting every pending row (O(1) per claim, not O(n)).
+  `
+  DROP INDEX outbox_ready;
+  CREATE INDEX outbox_claim ON outbox(status, priority DESC, id);
+  `,
 ];

@@ -39,6 +39,8 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
   private timer: NodeJS.Timeout | undefined;
   private pumping = false;
   private readonly active = new Set<Promise<void>>();
+  private batch: SettledEvent[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly deps: OutboxRunnerDeps,
@@ -131,39 +133,66 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
         settlement = { outcome: 'retry', error: `internal error: ${String(error)}` };
       }
     }
-    this.settle(row, settlement);
-    this.emit('settled', { row, settlement });
+    await this.settle(row, settlement);
   }
 
-  private settle(row: OutboxRow, settlement: Settlement): void {
-    const { store, clock, random } = this.deps;
-    const now = clock.now().getTime();
-    store.transaction(() => {
-      switch (settlement.outcome) {
-        case 'done': {
-          const anchor = settlement.anchor;
-          if (anchor !== undefined && 'save' in anchor) store.anchors.save(anchor.save, now);
-          if (anchor !== undefined && 'remove' in anchor) store.anchors.remove(anchor.remove);
-          if (settlement.audit !== undefined) store.audit.record(settlement.audit, now);
-          store.outbox.complete(row);
-          break;
-        }
-        case 'retry': {
-          const delay = backoffDelayMs(
-            row.attempts,
-            { baseMs: this.options.backoffBaseMs, capMs: this.options.backoffCapMs, retryAfterMs: settlement.retryAfterMs },
-            random,
-          );
-          store.outbox.retryLater(row.id, now + delay, settlement.error);
-          break;
-        }
-        case 'dead': {
-          if (settlement.audit !== undefined) store.audit.record(settlement.audit, now);
-          store.outbox.markDead(row.id, settlement.error);
-          break;
-        }
-      }
+  /**
+   * Group commit: settlements that arrive in the same turn of the event loop are committed in
+   * one transaction (one WAL write instead of one per row), then their rows are released.
+   */
+  private settle(row: OutboxRow, settlement: Settlement): Promise<void> {
+    this.batch.push({ row, settlement });
+    this.flushing ??= new Promise((resolve) => {
+      setImmediate(() => {
+        const items = this.batch;
+        this.batch = [];
+        this.flushing = undefined;
+        this.commit(items);
+        resolve();
+      });
     });
+    return this.flushing;
+  }
+
+  private commit(items: readonly SettledEvent[]): void {
+    const now = this.deps.clock.now().getTime();
+    this.deps.store.transaction(() => {
+      for (const { row, settlement } of items) this.apply(row, settlement, now);
+    });
+    for (const item of items) {
+      this.report(item);
+      this.emit('settled', item);
+    }
+  }
+
+  /** Writes one settlement: the row's fate and its state change (runs inside the batch transaction). */
+  private apply(row: OutboxRow, settlement: Settlement, now: number): void {
+    const { store, random } = this.deps;
+    switch (settlement.outcome) {
+      case 'done': {
+        const anchor = settlement.anchor;
+        if (anchor !== undefined && 'save' in anchor) store.anchors.save(anchor.save, now);
+        if (anchor !== undefined && 'remove' in anchor) store.anchors.remove(anchor.remove);
+        if (settlement.audit !== undefined) store.audit.record(settlement.audit, now);
+        store.outbox.complete(row);
+        return;
+      }
+      case 'retry': {
+        const delay = backoffDelayMs(
+          row.attempts,
+          { baseMs: this.options.backoffBaseMs, capMs: this.options.backoffCapMs, retryAfterMs: settlement.retryAfterMs },
+          random,
+        );
+        store.outbox.retryLater(row.id, now + delay, settlement.error);
+        return;
+      }
+      case 'dead':
+        if (settlement.audit !== undefined) store.audit.record(settlement.audit, now);
+        store.outbox.markDead(row.id, settlement.error);
+    }
+  }
+
+  private report({ row, settlement }: SettledEvent): void {
     if (settlement.outcome === 'retry') {
       this.deps.logger.warn('pascom change failed temporarily; will retry', { uuid: row.uuid, attempt: row.attempts, error: settlement.error });
     } else if (settlement.outcome === 'dead') {

@@ -7,11 +7,18 @@ export function isValidSchedule(expression: string): boolean {
   return expression.trim() !== '' && validate(expression.trim());
 }
 
+type Describe = typeof cronstrue.default.toString;
+/**
+ * Node's import of this CommonJS module gives `module.exports` ({default, toString}); vite's
+ * interop (vitest) gives the class itself. Both carry `toString(expression, options)`.
+ */
+const describe = Reflect.get(cronstrue, 'toString') as Describe;
+
 /** "At 03:00" / "Um 03:00"; undefined for an invalid expression. */
 export function describeSchedule(expression: string, lang: Lang): string | undefined {
   if (!isValidSchedule(expression)) return undefined;
   try {
-    return cronstrue.default.toString(expression.trim(), { locale: lang, use24HourTimeFormat: true, verbose: false });
+    return describe.call(cronstrue, expression.trim(), { locale: lang, use24HourTimeFormat: true, verbose: false });
   } catch {
     return undefined; // cronstrue knows fewer forms than node-cron: no description then
   }

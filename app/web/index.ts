@@ -92,6 +92,10 @@ export function createWebApp(deps: WebDeps): express.Express {
   base.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 5000 }));
   base.use(express.json({ limit: '64kb' }));
   base.use(sessionMiddleware(basePath));
+  base.use((req, res, next) => {
+    res.locals.user = req.session.user;
+    next();
+  });
   base.use(csrfToken());
   base.use(takeFlash());
   base.use(csrfCheck());

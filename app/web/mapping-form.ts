@@ -58,12 +58,13 @@ export function readDrafts(body: FormBody): RowDraft[] {
   }));
 }
 
-/** Sources are one per line or comma-separated; a comma inside a `{template}` does not split. */
+/**
+ * Sources are one per line; on a single line, commas separate them. So a template with a
+ * comma in it (`{sn}, {givenName}`) is written on its own line.
+ */
 export function splitSources(input: string): string[] {
-  return input
-    .split(/\r?\n|,(?![^{]*\})/)
-    .map((source) => source.trim())
-    .filter((source) => source !== '');
+  const parts = /[\r\n]/.test(input.trim()) ? input.split(/\r?\n/) : input.split(',');
+  return parts.map((source) => source.trim()).filter((source) => source !== '');
 }
 
 function isTransform(value: string): value is Transform {

@@ -16,10 +16,12 @@ function bodyField(req: Request, name: string): string {
   return typeof value === 'string' ? value.trim().toLowerCase() : '';
 }
 
-function limiter(windowMs: number, limit: number, key: (req: Request) => string): RequestHandler {
+function limiter(windowMs: number, limit: number, key: (req: Request) => string, onlyFailures = false): RequestHandler {
   return rateLimit({
     windowMs,
     limit,
+    // Logins count failures only: an admin who signs in often is not an attacker.
+    skipSuccessfulRequests: onlyFailures,
     keyGenerator: key,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
@@ -36,7 +38,7 @@ export interface RateLimits {
 /** Fresh counters per app instance (tests build many). */
 export function rateLimits(): RateLimits {
   return {
-    login: limiter(15 * 60_000, 10, (req) => `${ipOf(req)}|${bodyField(req, 'username')}`),
+    login: limiter(15 * 60_000, 10, (req) => `${ipOf(req)}|${bodyField(req, 'username')}`, true),
     sso: limiter(60_000, 30, ipOf),
     authTest: limiter(60_000, 10, (req) => req.sessionID),
   };

@@ -1,6 +1,7 @@
 /** Mapping: the rules as an editable table (add/remove rows without JS), inline validation, Save, Preview, Save and simulate. */
 import { Router, type Response } from 'express';
 import type { MappingRule } from '../../core/rules.js';
+import { reasonText } from '../../i18n/index.js';
 import { saveConfig } from '../config-edit.js';
 import type { WebDeps } from '../deps.js';
 import { bodyOf, text } from '../form.js';
@@ -23,10 +24,10 @@ export function mappingRoutes(deps: WebDeps, jobs: SyncJobs): Router {
     res.status(status).render('mapping', {
       rowErrors: [],
       general: [],
-      preview: undefined,
       previewDraft: false,
       login: '',
       ...state,
+      preview: state.preview?.map((row) => ({ ...row, reasons: row.reasons.map((reason) => reasonText(res.locals.lang, reason)) })),
       loginField: deps.current().rules.roles.login,
     });
   };

@@ -1,0 +1,35 @@
+import { startWebHarness } from './test/web/harness.js';
+import { waitFor } from './test/fixtures/wait.js';
+const h = await startWebHarness();
+const marks = (b: string) => (b.match(/⟦[^⟧]*⟧/g) ?? []).join(',');
+try {
+  await h.udm.createUser({ username: 'jdoe', firstname: 'John', lastname: 'Doe', activated: true, phone: ['+49 441 1234-101'] });
+  await h.udm.createUser({ username: 'evil', firstname: 'E', lastname: 'V', displayName: '<script>alert(1)</script>', activated: true });
+  const c = await h.admin();
+  const s = await c.post('/sync/simulate');
+  if (s.status !== 303) console.log(s.status, s.body.slice(-1500)); const r = await c.follow(s);
+  console.log('simulate page', r.status, marks(r.body), r.body.includes('<script>alert'), r.body.includes('&lt;script&gt;alert'));
+  const p = await c.post('/sync/import/prepare');
+  const conf = await c.follow(p);
+  console.log('confirm', conf.status, marks(conf.body));
+  const st = await c.post('/sync/import/start');
+  console.log('start', st.status, st.location);
+  const id = st.location!.split('/').pop();
+  const prog = await c.follow(st);
+  console.log('progress', prog.status, marks(prog.body));
+  const done = await waitFor(async () => { const j = JSON.parse((await c.get(`/api/import/${id}`)).body); return j.state === 'finished' ? j : undefined; }, { timeoutMs: 10000 });
+  console.log(JSON.stringify(done));
+  const t = await c.post('/connection/ucs', { url: h.slapd.url, tls: 'none', caFile: '', baseDn: h.slapd.baseDn, bindDn: h.slapd.computerDn, password: '', userFilter: '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))', action: 'test' });
+  console.log('ucs test', t.status, marks(t.body), t.body.match(/badge badge-\w+/g)?.join(' '));
+  const pt = await c.post('/connection/pascom', { url: h.sim.url, instance: h.sim.instance, user: h.sim.user, password: '', action: 'test' });
+  console.log('pascom test', pt.status, marks(pt.body), pt.body.match(/badge badge-\w+/g)?.join(' '));
+  const at = await c.post('/authentication/test', { login: 'jdoe', password: 'x' });
+  console.log('auth test', at.status, marks(at.body), at.body.match(/badge badge-\w+/g)?.join(' '));
+  const st2 = await c.get('/status');
+  console.log('status', marks(st2.body), st2.body.includes('bar-ok'));
+  const a = await c.post('/automate', { enabled: '1', schedule: '0 4 * * 1-5' });
+  console.log('automate', a.status, (await c.follow(a)).body.match(/js-cron-description">([^<]*)/)?.[1]);
+  const m = await c.post('/mapping', { action: 'preview', login: 'evil', ...Object.fromEntries([]) });
+  console.log('mapping preview', m.status, marks(m.body));
+} finally { await h.close(); }
+console.log(h.logs.entries.filter(e => e.level === 'warn' || e.level === 'error').slice(0, 10));

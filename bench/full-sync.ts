@@ -1,0 +1,119 @@
+/**
+ * Full-sync benchmark (issue 3): Simulate and Import for N enabled users (default 10,000; `--n
+ * 100000` on request) against a real slapd and the pascom simulator (a separate process, so
+ * the RSS measured is the connector's), next to the floor: `ldapsearch` dumping the same users
+ * from the same slapd. Prints one JSON object.
+ *
+ *   npx tsx bench/full-sync.ts [--n 10000] [--skip-import]
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { cpus, totalmem } from 'node:os';
+import { createApp } from '../app/main.js';
+import { connectorFixture, memoryLogger } from '../test/fixtures/connector.js';
+import type { PascomSimulator } from '../test/fixtures/pascom-simulator/index.js';
+import { startSlapd } from '../test/fixtures/slapd/index.js';
+import { generateUsers } from '../test/fixtures/user-generator.js';
+
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** The simulator as its own process; `counters()` over its control API. */
+async function startSimulatorProcess(): Promise<{ sim: PascomSimulator; child: ChildProcess; counters: () => Promise<Record<string, unknown>> }> {
+  const port = await freePort();
+  const password = 'bench-secret';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/pascom-simulator/standalone.ts', '--port', String(port), '--password', password], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const ok = await fetch(`${url}/_sim/counters`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error('the simulator did not start');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const sim = { url, instance: 'acme', user: 'moby', password } as PascomSimulator;
+  return { sim, child, counters: async () => (await (await fetch(`${url}/_sim/counters`)).json()) as Record<string, unknown> };
+}
+
+/** Samples RSS every 20 ms while `fn` runs; returns its result, wall ms and peak RSS MB. */
+async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const start = performance.now();
+  try {
+    const result = await fn();
+    return { result, ms: Math.round(performance.now() - start), peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function writes(counters: Record<string, unknown>): number {
+  const byMethod = (counters['byMethod'] ?? {}) as Record<string, number>;
+  return (byMethod['POST'] ?? 0) + (byMethod['PUT'] ?? 0) + (byMethod['DELETE'] ?? 0);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, 'skip-import': { type: 'boolean', default: false } } });
+  const n = Number(values.n);
+  // Every user enabled, each with an office number whose internal part is unique (as in a real
+  // company): the generator's varied formats would make most of 10,000 users claim the same few.
+  const users = generateUsers(n, { seed: 42 }).map((u, i) => ({ ...u, activated: true, disabled: false, phone: [`+49 441 12345-${100000 + i}`] }));
+  const loadStart = performance.now();
+  const slapd = await startSlapd({ users });
+  const loadMs = Math.round(performance.now() - loadStart);
+  const filter = '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))';
+  const attrs = ['entryUUID', 'uid', 'displayName', 'givenName', 'sn', 'mailPrimaryAddress', 'telephoneNumber', 'homePhone', 'mobile', 'sambaAcctFlags', 'shadowExpire', 'krb5KDCFlags'];
+  const floors: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    await run('ldapsearch', ['-x', '-LLL', '-H', slapd.url, '-D', slapd.computerDn, '-w', slapd.computerPassword, '-b', slapd.baseDn, '-E', 'pr=1000/noprompt', filter, ...attrs], { maxBuffer: 1 << 30 });
+    floors.push(performance.now() - start);
+  }
+  const ldapsearchMs = Math.round(Math.min(...floors));
+  const { sim, child, counters } = await startSimulatorProcess();
+  const fixture = await connectorFixture(slapd, sim, { pascom: { concurrency: 16, timeoutMs: 30_000 }, extensions: { digits: 6, pool: '900000-999999' } });
+  const app = createApp(fixture.config, memoryLogger(), { deliver: true });
+  try {
+    const simulate = await measured(() => app.fullSync.simulate('bench'));
+    const out: Record<string, unknown> = {
+      benchmark: 'full-sync',
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+      users: n,
+      slapdLoadMs: loadMs,
+      ldapsearchFloorMs: ldapsearchMs,
+      simulate: { ms: simulate.ms, peakRssMb: simulate.peakRssMb, creates: simulate.result.plan.summary.create, rejected: simulate.result.plan.summary.rejected, xFloor: Number((simulate.ms / ldapsearchMs).toFixed(2)) },
+    };
+    if (!values['skip-import']) {
+      const imported = await measured(() => app.fullSync.import({ trigger: 'bench', confirmDeletes: false, waitMs: 600_000, runner: app.runner }));
+      const before = writes(await counters());
+      const second = await measured(() => app.fullSync.import({ trigger: 'bench', confirmDeletes: false, waitMs: 600_000, runner: app.runner }));
+      const after = writes(await counters());
+      const s = second.result.plan.summary;
+      out['import'] = { ms: imported.ms, peakRssMb: imported.peakRssMb, status: imported.result.status, delivered: imported.result.delivered, failed: imported.result.failed, perSecond: Math.round(imported.result.delivered / (imported.ms / 1000)) };
+      out['secondImport'] = { ms: second.ms, changes: s.create + s.update + s.delete, writesSent: after - before };
+    }
+    out['targets'] = n >= 100_000 ? { simulateMs: 20_000, simulatePeakRssMb: 300 } : { simulateMs: 2000, simulateXFloor: 3, importMs: 10_000, secondImportWrites: 0 };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } finally {
+    await app.close();
+    child.kill('SIGTERM');
+    await slapd.stop();
+    await fixture.cleanup();
+  }
+}
+
+await main();

@@ -1,0 +1,115 @@
+/** The outbox runner: bounded, ordered per user, retrying transient failures, never crashing. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from '../../../app/store/index.js';
+import type { OutboxRow } from '../../../app/store/index.js';
+import type { JobHandlers, Settlement } from '../../../app/sync/job.js';
+import { OutboxRunner } from '../../../app/sync/outbox-runner.js';
+import { memoryLogger } from '../../fixtures/connector.js';
+import { waitFor } from '../../fixtures/wait.js';
+
+let store: Store;
+let runner: OutboxRunner | undefined;
+
+beforeEach(() => {
+  store = Store.open(':memory:');
+});
+afterEach(async () => {
+  await runner?.stop();
+  store.close();
+});
+
+const clock = { now: () => new Date() };
+
+function start(handlers: JobHandlers, concurrency = 4): OutboxRunner {
+  runner = new OutboxRunner({ store, handlers, clock, random: () => 0.5, logger: memoryLogger() }, { concurrency, backoffBaseMs: 20, backoffCapMs: 100 });
+  runner.start();
+  return runner;
+}
+
+function add(uuid: string, payload: unknown, kind = 'job'): void {
+  store.outbox.enqueue({ uuid, kind, payload, source: 'test' }, Date.now());
+  runner?.kick();
+}
+
+const drained = () => waitFor(() => store.outbox.stats().pending + store.outbox.stats().inflight === 0, { timeoutMs: 5000, message: 'outbox not drained' });
+
+describe('OutboxRunner', () => {
+  it('applies the changes of one user in order while others run concurrently', async () => {
+    const seen: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    start(
+      {
+        job: async (row: OutboxRow): Promise<Settlement> => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((r) => setTimeout(r, 5));
+          seen.push(`${row.uuid}:${JSON.parse(row.payload)}`);
+          inFlight--;
+          return { outcome: 'done' };
+        },
+      },
+      3,
+    );
+    for (let i = 0; i < 5; i++) for (const user of ['a', 'b', 'c', 'd']) add(user, i);
+    await drained();
+
+    for (const user of ['a', 'b', 'c', 'd']) {
+      expect(seen.filter((s) => s.startsWith(`${user}:`))).toEqual([0, 1, 2, 3, 4].map((i) => `${user}:${i}`));
+    }
+    expect(maxInFlight).toBe(3);
+  });
+
+  it('retries a transient failure no sooner than Retry-After', async () => {
+    const attempts: number[] = [];
+    start({
+      job: async () => {
+        attempts.push(Date.now());
+        return attempts.length === 1 ? { outcome: 'retry', error: '429', retryAfterMs: 300 } : { outcome: 'done' };
+      },
+    });
+    add('a', 1);
+    await waitFor(() => attempts.length === 2, { timeoutMs: 5000, message: 'no retry' });
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(300);
+  });
+
+  it('keeps a refused change as a dead letter and goes on with the others', async () => {
+    start({ job: async (row) => (row.uuid === 'bad' ? { outcome: 'dead', error: 'pascom: invalid' } : { outcome: 'done' }) });
+    add('bad', 1);
+    add('good', 1);
+    await drained();
+    expect(store.outbox.list('dead').map((r) => [r.uuid, r.lastError])).toEqual([['bad', 'pascom: invalid']]);
+  });
+
+  it('retries a handler that throws instead of crashing', async () => {
+    let calls = 0;
+    start({
+      job: async () => {
+        calls++;
+        if (calls === 1) throw new Error('bug');
+        return { outcome: 'done' };
+      },
+    });
+    add('a', 1);
+    await drained();
+    expect(calls).toBe(2);
+  });
+
+  it('turns an unknown job kind into a dead letter', async () => {
+    start({});
+    add('a', 1, 'from-the-future');
+    await waitFor(() => store.outbox.stats().dead === 1, { timeoutMs: 2000, message: 'not dead' });
+    expect(store.outbox.list('dead')[0]?.lastError).toMatch(/unknown outbox job kind/);
+  });
+
+  it('stops only after the changes in flight are settled', async () => {
+    let release: () => void = () => undefined;
+    const r = start({ job: () => new Promise<Settlement>((resolve) => (release = () => resolve({ outcome: 'done' }))) });
+    add('a', 1);
+    await waitFor(() => store.outbox.stats().inflight === 1, { timeoutMs: 2000 });
+    const stopped = r.stop();
+    release();
+    await stopped;
+    expect(store.outbox.stats()).toMatchObject({ pending: 0, inflight: 0 });
+  });
+});
