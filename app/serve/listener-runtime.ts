@@ -22,6 +22,9 @@ import type { SyncSinkEvent } from '../../listener/syncrepl/refresh-tracker.js';
 
 export const CHECKPOINT_KEYS = { syncrepl: 'syncrepl.cookie', poll: 'poll.modifyTimestamp' } as const;
 
+/** The base entry's entryUUID when the cookie was stored: a new one means a new database. */
+const SYNC_DATABASE_KEY = 'syncrepl.baseEntryUuid';
+
 export interface ListenerRuntimeDeps {
   readonly config: Config;
   readonly rules: SyncRules;
@@ -45,7 +48,10 @@ export class ListenerRuntime {
     const { mode, reason } = await this.choose();
     this.setStatus(mode, reason);
     this.deps.logger.info('listener started', { mode, reason });
-    if (mode === 'syncrepl') this.running = this.startSyncrepl();
+    if (mode === 'syncrepl') {
+      await this.forgetCookieOfOtherDatabase();
+      this.running = this.startSyncrepl();
+    }
     else if (mode === 'poll') this.running = this.startPoll();
     return { mode, reason };
   }
@@ -116,6 +122,35 @@ export class ListenerRuntime {
       return [];
     }
     return gone.map((a) => ({ kind: 'gone', uuid: a.uuid, dn: a.dn }));
+  }
+
+  /**
+   * A database recreated (or restored) under the same name may accept an old cookie and send only
+   * what changed after it, so users that vanished with the old database would never be reported
+   * gone. The base entry's entryUUID identifies the database: when it changed, start over with a
+   * full refresh, whose present set reveals every vanished user.
+   */
+  private async forgetCookieOfOtherDatabase(): Promise<void> {
+    const { directory, store, config, logger } = this.deps;
+    let current: string | undefined;
+    try {
+      current = await directory.withClient('search', async (client) => {
+        const { searchEntries } = await client.search(config.ucs.baseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['entryUUID'] });
+        const value = searchEntries[0]?.['entryUUID'];
+        return typeof value === 'string' ? value : undefined;
+      });
+    } catch (error) {
+      logger.warn('could not read the base entry to identify the directory database', { error: String(error) });
+      return;
+    }
+    if (current === undefined) return;
+    const known = store.kv.get(SYNC_DATABASE_KEY);
+    if (known === current) return;
+    store.transaction(() => {
+      if (known !== undefined) store.kv.delete(CHECKPOINT_KEYS.syncrepl);
+      store.kv.set(SYNC_DATABASE_KEY, current);
+    });
+    if (known !== undefined) logger.warn('the directory database was recreated: full refresh from scratch', { base: config.ucs.baseDn });
   }
 
   private startSyncrepl(): Running {

@@ -89,11 +89,13 @@ describe('import under pascom faults', () => {
     h.sim.rateLimitNext(1, 1); // the list is still being answered: the 429 hits the create
     const result = await running;
 
+    // Other tests' users are in the directory too: follow the login that got the 429.
     const posts = h.sim.journal().filter((e) => e.method === 'POST');
+    const limited = posts.find((e) => e.status === 429);
+    const retried = posts.find((e) => e.seq > (limited?.seq ?? 0) && bodyLogin(e) === bodyLogin(limited!));
     expect(result.status).toBe('done');
-    expect(posts.map((e) => e.status)).toEqual([429, 201]);
-    const [first, second] = posts as [JournalEntry, JournalEntry];
-    expect(second.receivedAtMs - first.receivedAtMs).toBeGreaterThanOrEqual(1000);
+    expect(retried?.status).toBe(201);
+    expect(retried!.receivedAtMs - limited!.receivedAtMs).toBeGreaterThanOrEqual(1000);
     expect(present([login])).toBe(true);
     await c.stop();
   });
