@@ -4,6 +4,7 @@
  * 10,000 anchors would be 10^8 steps). Implements ReadonlyMap so the core's planner takes it
  * as it takes the in-memory maps of a full sync.
  */
+import { ReadonlyMapView } from '../core/map-view.js';
 import type { Db } from './db.js';
 
 export interface AnchorHolder {
@@ -14,19 +15,20 @@ export interface AnchorHolder {
 
 type Row = { key: string; uuid: string; login: string; dn: string };
 
-export class AnchorHolders implements ReadonlyMap<string, AnchorHolder> {
+export class AnchorHolders extends ReadonlyMapView<string, AnchorHolder> {
   private readonly one;
   private readonly all;
   private readonly countStmt;
 
   /** `column` is `extension` or `login` (both indexed). */
   constructor(db: Db, column: 'extension' | 'login') {
+    super();
     this.one = db.prepare<[string], Row>(`SELECT ${column} AS key, uuid, login, dn FROM anchors WHERE ${column} = ? LIMIT 1`);
     this.all = db.prepare<[], Row>(`SELECT ${column} AS key, uuid, login, dn FROM anchors WHERE ${column} IS NOT NULL`);
     this.countStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM anchors WHERE ${column} IS NOT NULL`);
   }
 
-  get size(): number {
+  override get size(): number {
     return this.countStmt.get()?.n ?? 0;
   }
 
@@ -41,21 +43,5 @@ export class AnchorHolders implements ReadonlyMap<string, AnchorHolder> {
 
   *entries(): MapIterator<[string, AnchorHolder]> {
     for (const row of this.all.iterate()) yield [row.key, { uuid: row.uuid, login: row.login, dn: row.dn }];
-  }
-
-  *keys(): MapIterator<string> {
-    for (const [key] of this.entries()) yield key;
-  }
-
-  *values(): MapIterator<AnchorHolder> {
-    for (const [, value] of this.entries()) yield value;
-  }
-
-  [Symbol.iterator](): MapIterator<[string, AnchorHolder]> {
-    return this.entries();
-  }
-
-  forEach(fn: (value: AnchorHolder, key: string, map: ReadonlyMap<string, AnchorHolder>) => void): void {
-    for (const [key, value] of this.entries()) fn(value, key, this);
   }
 }

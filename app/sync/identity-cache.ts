@@ -5,6 +5,7 @@
  * does not list pascom once per event.
  */
 import type { PascomPort } from '../core/ports.js';
+import { ReadonlyMapView } from '../core/map-view.js';
 import type { FieldRoles } from '../core/rules.js';
 
 export interface Holder {
@@ -50,14 +51,12 @@ export class PascomExtensionCache {
 }
 
 /** Looks in `first`, then in `second`: the managed holders win over pascom's list. */
-export class UnionHolders implements ReadonlyMap<string, Holder> {
+export class UnionHolders extends ReadonlyMapView<string, Holder> {
   constructor(
     private readonly first: ReadonlyMap<string, Holder>,
     private readonly second: ReadonlyMap<string, Holder>,
-  ) {}
-
-  get size(): number {
-    return [...this.keys()].length;
+  ) {
+    super();
   }
 
   get(key: string): Holder | undefined {
@@ -72,22 +71,6 @@ export class UnionHolders implements ReadonlyMap<string, Holder> {
     yield* this.first.entries();
     for (const [key, value] of this.second.entries()) if (!this.first.has(key)) yield [key, value];
   }
-
-  *keys(): MapIterator<string> {
-    for (const [key] of this.entries()) yield key;
-  }
-
-  *values(): MapIterator<Holder> {
-    for (const [, value] of this.entries()) yield value;
-  }
-
-  [Symbol.iterator](): MapIterator<[string, Holder]> {
-    return this.entries();
-  }
-
-  forEach(fn: (value: Holder, key: string, map: ReadonlyMap<string, Holder>) => void): void {
-    for (const [key, value] of this.entries()) fn(value, key, this);
-  }
 }
 
 /**
@@ -95,7 +78,7 @@ export class UnionHolders implements ReadonlyMap<string, Holder> {
  * different users are planned concurrently; without this, two new users could both draw the
  * same free pool number before either is stored. Released when the row settles.
  */
-export class ExtensionReservations implements ReadonlyMap<string, Holder> {
+export class ExtensionReservations extends ReadonlyMapView<string, Holder> {
   private readonly byExtension = new Map<string, Holder & { readonly uuid: string }>();
 
   reserve(extension: string, holder: Holder & { readonly uuid: string }): void {
@@ -104,10 +87,6 @@ export class ExtensionReservations implements ReadonlyMap<string, Holder> {
 
   release(uuid: string): void {
     for (const [extension, holder] of this.byExtension) if (holder.uuid === uuid) this.byExtension.delete(extension);
-  }
-
-  get size(): number {
-    return this.byExtension.size;
   }
 
   get(key: string): Holder | undefined {
@@ -120,21 +99,5 @@ export class ExtensionReservations implements ReadonlyMap<string, Holder> {
 
   entries(): MapIterator<[string, Holder]> {
     return this.byExtension.entries();
-  }
-
-  keys(): MapIterator<string> {
-    return this.byExtension.keys();
-  }
-
-  values(): MapIterator<Holder> {
-    return this.byExtension.values();
-  }
-
-  [Symbol.iterator](): MapIterator<[string, Holder]> {
-    return this.entries();
-  }
-
-  forEach(fn: (value: Holder, key: string, map: ReadonlyMap<string, Holder>) => void): void {
-    for (const [key, value] of this.entries()) fn(value, key, this);
   }
 }
