@@ -190,6 +190,11 @@ export const listenerShape = {
   appcenterDir: fsPath.default(DEFAULT_APPCENTER_DIR),
   /** Interval of the `poll` source, in milliseconds (≥ 100). Default 5000. */
   pollIntervalMs: z.number().int().min(100).default(5000),
+  /**
+   * Live sync starts only after the first full Import (default true): on a fresh install the admin
+   * reviews a Simulate and runs Import before anything is pushed to pascom. false: start at once.
+   */
+  startAfterFirstImport: z.boolean().default(true),
 };
 
 const CRON_HINT = '(minute hour day-of-month month day-of-week, e.g. "0 3 * * *")';

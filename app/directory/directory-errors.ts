@@ -1,8 +1,17 @@
 /**
  * Failures at the LDAP edge, each with a message an admin can act on (style.md point 1).
- * `classifyLdapError` is the one place that maps ldapts errors and socket errors to them.
+ * `classifyLdapError` is the one place that maps ldapts errors, socket errors and the errors of
+ * the project's own LDAP wire code (listener/syncrepl) to them; `directoryErrorFromResult` maps
+ * a raw result code from the wire.
  */
 import { ResultCodeError } from 'ldapts';
+import {
+  LdapConnectionError,
+  LdapTimeoutError,
+  LdapTlsError,
+  SyncProtocolError,
+  SyncreplError,
+} from '../../listener/syncrepl/errors.js';
 
 export abstract class DirectoryError extends Error {
   abstract readonly kind: 'connection' | 'tls' | 'bind' | 'timeout' | 'access' | 'search' | 'sync-refresh';
@@ -82,7 +91,8 @@ export interface LdapErrorContext {
 /** Maps anything an LDAP operation threw to a DirectoryError with an actionable message. */
 export function classifyLdapError(error: unknown, ctx: LdapErrorContext): DirectoryError {
   if (error instanceof DirectoryError) return error;
-  if (error instanceof ResultCodeError) return classifyResultCode(error, ctx);
+  if (error instanceof ResultCodeError) return directoryErrorFromResult(error.code, error.message, ctx, error);
+  if (error instanceof SyncreplError) return fromWireError(error, ctx);
   const errno = (error as NodeJS.ErrnoException | undefined)?.code;
   const text = error instanceof Error ? error.message : String(error);
   if (errno !== undefined && TLS_CODES.has(errno)) {
@@ -118,55 +128,77 @@ export function classifyLdapError(error: unknown, ctx: LdapErrorContext): Direct
   });
 }
 
-function classifyResultCode(error: ResultCodeError, ctx: LdapErrorContext): DirectoryError {
-  const code = error.code;
+/** The wire client's errors (listener/syncrepl/errors.ts) already carry actionable messages. */
+function fromWireError(error: SyncreplError, ctx: LdapErrorContext): DirectoryError {
+  const options = { cause: error };
+  if (error instanceof LdapTlsError) return new DirectoryTlsError(`TLS to ${ctx.url} failed: ${error.message}`, undefined, options);
+  if (error instanceof LdapTimeoutError) return new DirectoryTimeoutError(`${ctx.operation} on ${ctx.url}: ${error.message}`, undefined, options);
+  if (error instanceof LdapConnectionError) {
+    return new DirectoryConnectionError(
+      `${error.message} Check ucs.url (host and port; UCS serves LDAP on 7389 when Samba AD holds 389) and that the server is running`,
+      undefined,
+      options,
+    );
+  }
+  if (error instanceof SyncProtocolError) {
+    return new DirectoryConnectionError(
+      `${ctx.url} answered the ${ctx.operation} with something that is not LDAPv3 (${error.message}); check that ucs.url names an LDAP port`,
+      undefined,
+      options,
+    );
+  }
+  return directoryErrorFromResult(error.code, error.message, ctx, error);
+}
+
+/**
+ * Maps a non-success LDAP result code to its DirectoryError. `diagnostic` is the server's
+ * diagnosticMessage (or ldapts's text for it); `cause` the error that carried the code, if any.
+ */
+export function directoryErrorFromResult(code: number, diagnostic: string, ctx: LdapErrorContext, cause?: unknown): DirectoryError {
+  const options = cause === undefined ? undefined : { cause };
+  const detail = diagnostic === '' ? '' : `: ${diagnostic}`;
   switch (code) {
+    case 48:
     case 49:
       return new DirectoryBindError(
-        `the UCS LDAP server refused the credentials of ${ctx.bindDn ?? 'the bind DN'} (invalidCredentials, 49). ` +
+        `the UCS LDAP server refused the credentials of ${ctx.bindDn ?? 'the bind DN'} (${code === 49 ? 'invalidCredentials' : 'inappropriateAuthentication'}, ${code}). ` +
           'Check ucs.bindDn and the password of the computer account',
         code,
-        { cause: error },
+        options,
       );
     case 50:
       return new DirectoryAccessError(
         `${ctx.bindDn ?? 'the bind DN'} may not read what the ${ctx.operation} asked for (insufficientAccess, 50)`,
         code,
-        { cause: error },
+        options,
       );
     case 32:
       return new DirectorySearchError(
         `the ${ctx.operation} base does not exist on ${ctx.url} (noSuchObject, 32). Check ucs.baseDn`,
         code,
         false,
-        { cause: error },
+        options,
       );
     case 3:
-      return new DirectoryTimeoutError(`the ${ctx.operation} exceeded the server's time limit (3)`, code, {
-        cause: error,
-      });
+      return new DirectoryTimeoutError(`the ${ctx.operation} exceeded the server's time limit (3)`, code, options);
     case 4:
       return new DirectorySearchError(
         `the server's size limit cut the ${ctx.operation} short (sizeLimitExceeded, 4); ` +
           'paging should prevent this: check the server allows the paged results control',
         code,
         false,
-        { cause: error },
+        options,
       );
     case 13:
       return new DirectoryTlsError(
         `the UCS LDAP server requires TLS (confidentialityRequired, 13): use ldaps:// or set ucs.starttls: true`,
         code,
-        { cause: error },
+        options,
       );
     case 51:
     case 52:
-      return new DirectoryConnectionError(`the UCS LDAP server is busy or unavailable (${code}); retrying`, code, {
-        cause: error,
-      });
+      return new DirectoryConnectionError(`the UCS LDAP server is busy or unavailable (${code}${detail}); retrying`, code, options);
     default:
-      return new DirectorySearchError(`LDAP ${ctx.operation} failed: ${error.message} (result code ${code})`, code, false, {
-        cause: error,
-      });
+      return new DirectorySearchError(`LDAP ${ctx.operation} on ${ctx.url} failed (result code ${code}${detail})`, code, false, options);
   }
 }

@@ -19,6 +19,8 @@ interface Parts {
   readonly listener: ListenerRuntime;
   readonly scheduler: FullSyncScheduler;
   readonly poll: NodeJS.Timeout;
+  /** Set once the listener was started (it may wait for the first import). */
+  listening: Promise<unknown> | undefined;
 }
 
 export class ConnectorService {
@@ -58,11 +60,30 @@ export class ConnectorService {
       },
     });
     const scheduler = new FullSyncScheduler({ fullSync: app.fullSync, runner: app.runner, logger: this.logger }, config.schedule);
-    const poll = setInterval(() => app.runner?.kick(), OUTBOX_POLL_MS);
-    poll.unref();
-    this.parts = { app, listener, scheduler, poll };
+    const parts: Parts = { app, listener, scheduler, poll: setInterval(() => this.tick(parts), OUTBOX_POLL_MS), listening: undefined };
+    parts.poll.unref();
+    this.parts = parts;
     scheduler.start();
-    await listener.start();
+    if (this.mayListen(parts)) parts.listening = listener.start();
+    else listener.waitForFirstImport();
+    await parts.listening;
+  }
+
+  /** Live sync waits for the first import unless `listener.startAfterFirstImport` is false. */
+  private mayListen(parts: Parts): boolean {
+    if (!parts.app.config.listener.startAfterFirstImport) return true;
+    const last = parts.app.store.runs.last('import');
+    return last !== undefined && (last.status === 'done' || last.status === 'partial');
+  }
+
+  /** Every second: deliver rows other processes queued; start listening after the first import. */
+  private tick(parts: Parts): void {
+    parts.app.runner?.kick();
+    if (parts.listening === undefined && this.mayListen(parts)) {
+      parts.listening = parts.listener.start().catch((error: unknown) => {
+        this.logger.error('the listener could not start', { error: String(error) });
+      });
+    }
   }
 
   /** Re-reads the config file; on success restarts every part with it, else keeps running as is. */
@@ -81,6 +102,7 @@ export class ConnectorService {
     if (parts === undefined) return;
     this.parts = undefined;
     clearInterval(parts.poll);
+    await parts.listening;
     await parts.listener.stop();
     await parts.scheduler.stop();
     await parts.app.close();

@@ -56,6 +56,11 @@ export class ListenerRuntime {
     return { mode, reason };
   }
 
+  /** Records why nothing is listened to yet (a fresh install waits for its first Import). */
+  waitForFirstImport(): void {
+    this.setStatus('waiting', 'live sync starts after the first Import (Simulate, then Import now)');
+  }
+
   async stop(): Promise<void> {
     await this.running?.stop();
     this.running = undefined;
