@@ -24,10 +24,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY app ./app
 COPY listener ./listener
 COPY umc ./umc
+COPY scripts/copy-assets.mjs ./scripts/copy-assets.mjs
+# `npm run build` compiles, copies the views and static files next to the compiled code, and
+# builds the UMC module.
 RUN npm run build \
  && node umc/build.mjs --out /app/umc-dist \
- # Views, static files and other non-TypeScript assets sit next to the compiled code.
- && (cd app && find . -type f ! -name '*.ts' -exec cp --parents {} ../dist/app/ \;) \
  && npm prune --omit=dev
 
 FROM ${NODE_IMAGE}

@@ -120,13 +120,14 @@ export class LdapSession {
       (message, head) => {
         if (head.opTag !== OP_BIND_RESPONSE) throw new Error(`expected a BindResponse, got 0x${head.opTag.toString(16)}`);
         const result = decodeResult(decodeMessage(message).op);
-        if (result.code !== 0) throw directoryErrorFromResult(result.code, result.diagnostic, this.context('bind'));
+        if (result.code !== 0) throw directoryErrorFromResult(result.code, result.diagnostic, this.errorContext('bind'));
         return true;
       },
     );
   }
 
-  private context(operation: string): LdapErrorContext {
+  /** What a DirectoryError about `operation` on this session should name. */
+  errorContext(operation: string): LdapErrorContext {
     return { url: this.options.url, operation, bindDn: this.bindDn };
   }
 
@@ -149,7 +150,7 @@ export class LdapSession {
         this.dispatch(message);
       }
     } catch (error) {
-      this.fail(classifyLdapError(error, this.context(this.current?.operation ?? 'read')));
+      this.fail(classifyLdapError(error, this.errorContext(this.current?.operation ?? 'read')));
     }
   }
 
@@ -180,7 +181,7 @@ export class LdapSession {
     this.fail(
       this.socketError === undefined
         ? new DirectoryConnectionError(`the UCS LDAP server ${this.options.url} closed the connection during the ${operation}`)
-        : classifyLdapError(this.socketError, this.context(operation)),
+        : classifyLdapError(this.socketError, this.errorContext(operation)),
     );
   }
 

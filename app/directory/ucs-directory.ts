@@ -1,13 +1,17 @@
 /**
- * Reads UCS users with ldapts (design.md §3.1): bound as the computer account, paged so no
- * server size limit truncates a large directory, every filter value escaped.
+ * Reads UCS users (design.md §3.1): bound as the computer account, paged so no server size
+ * limit truncates a large directory, every filter value escaped. Bulk reads (all enabled users,
+ * the poll source's scans) use the project's own streaming paged search (paged-search.ts);
+ * single-user queries and password checks use ldapts.
  */
-import type { Client, Entry } from 'ldapts';
+import type { Client } from 'ldapts';
 import type { DirectoryReader } from '../core/ports.js';
 import type { Anchor, DirectoryUser } from '../core/types.js';
 import { classifyLdapError, DirectoryBindError } from './directory-errors.js';
 import { openLdap, type LdapConnectionOptions } from './ldap-connection.js';
 import { andFilter, equalityFilter, escapeFilterValue } from './ldap-filter.js';
+import { searchUsersWithLdapts } from './ldapts-user-search.js';
+import { pagedSearchAll, type EntryHandler } from './paged-search.js';
 
 export interface UcsDirectoryOptions extends LdapConnectionOptions {
   readonly baseDn: string;
@@ -24,20 +28,27 @@ export interface UcsDirectoryOptions extends LdapConnectionOptions {
 /** Every UDM user, enabled for pascom or not: the auth test must tell "not enabled" from "not found". */
 export const ANY_USER_FILTER = '(univentionObjectType=users/user)';
 
+const DEFAULT_PAGE_SIZE = 1000;
+const ENTRY_UUID = 'entryUUID';
+
 export class UcsDirectory implements DirectoryReader {
   private readonly options: UcsDirectoryOptions;
+  /** entryUUID first, then the mapping's attributes in the admin's spelling. */
   private readonly requested: string[];
-  private readonly canonicalName: Map<string, string>;
 
   constructor(options: UcsDirectoryOptions) {
     this.options = { ...options, attributes: [...options.attributes] };
-    this.requested = ['entryUUID', ...options.attributes.filter((a) => a.toLowerCase() !== 'entryuuid')];
-    // Servers answer with the schema's spelling; the mapping uses the admin's. Map back.
-    this.canonicalName = new Map(this.requested.map((name) => [name.toLowerCase(), name]));
+    this.requested = [ENTRY_UUID, ...options.attributes.filter((a) => a.toLowerCase() !== 'entryuuid')];
   }
 
   async readEnabledUsers(): Promise<DirectoryUser[]> {
-    return this.search(this.options.userFilter);
+    const users: DirectoryUser[] = [];
+    await this.scan(this.options.userFilter, this.requested, ({ dn, attributes, key }) => {
+      // An entry without entryUUID cannot be anchored (a server without the operational
+      // attribute): skip rather than invent a key.
+      if (key !== undefined) users.push({ uuid: key.toLowerCase(), dn, attributes });
+    });
+    return users;
   }
 
   async readUser(uuid: Anchor): Promise<DirectoryUser | undefined> {
@@ -69,36 +80,23 @@ export class UcsDirectory implements DirectoryReader {
   /** Every UDM user changed at or after `since` (GeneralizedTime), enabled or not: the poll source. */
   async changedSince(since: string | undefined): Promise<Array<{ uuid: Anchor; dn: string; modifyTimestamp: string | undefined }>> {
     const filter = since === undefined ? ANY_USER_FILTER : andFilter(ANY_USER_FILTER, `(modifyTimestamp>=${escapeFilterValue(since)})`);
-    return this.withClient('search', async (client) => {
-      const { searchEntries } = await client.search(this.options.baseDn, {
-        scope: 'sub',
-        filter,
-        attributes: ['entryUUID', 'modifyTimestamp'],
-        paged: { pageSize: this.options.pageSize ?? 1000 },
-        timeLimit: 0,
-      });
-      return searchEntries.flatMap((entry) => {
-        const uuid = firstString(entry['entryUUID'])?.toLowerCase();
-        return uuid === undefined ? [] : [{ uuid, dn: entry.dn, modifyTimestamp: firstString(entry['modifyTimestamp']) }];
-      });
+    const changed: Array<{ uuid: Anchor; dn: string; modifyTimestamp: string | undefined }> = [];
+    await this.scan(filter, [ENTRY_UUID, 'modifyTimestamp'], ({ dn, attributes, key }) => {
+      if (key !== undefined) changed.push({ uuid: key.toLowerCase(), dn, modifyTimestamp: attributes['modifyTimestamp']?.[0] });
     });
+    return changed;
   }
 
   /** entryUUIDs of all users matching the user filter (the poll source's deletion check). */
   async enabledUuids(): Promise<Set<Anchor>> {
-    return this.withClient('search', async (client) => {
-      const { searchEntries } = await client.search(this.options.baseDn, {
-        scope: 'sub',
-        filter: this.options.userFilter,
-        attributes: ['entryUUID'],
-        paged: { pageSize: this.options.pageSize ?? 1000 },
-        timeLimit: 0,
-      });
-      return new Set(searchEntries.flatMap((entry) => firstString(entry['entryUUID'])?.toLowerCase() ?? []));
+    const uuids = new Set<Anchor>();
+    await this.scan(this.options.userFilter, [ENTRY_UUID], ({ key }) => {
+      if (key !== undefined) uuids.add(key.toLowerCase());
     });
+    return uuids;
   }
 
-  /** Runs `fn` with a bound client; errors become DirectoryErrors. */
+  /** Runs `fn` with a bound ldapts client; errors become DirectoryErrors. */
   async withClient<T>(operation: string, fn: (client: Client) => Promise<T>): Promise<T> {
     const client = await openLdap(this.options, this.options.bindDn, this.options.password);
     try {
@@ -110,42 +108,16 @@ export class UcsDirectory implements DirectoryReader {
     }
   }
 
+  /** A streaming paged search on a connection of its own; `key` is the entry's entryUUID. */
+  private scan(filter: string, attributes: readonly string[], onEntry: EntryHandler): Promise<void> {
+    const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    return pagedSearchAll(this.options, { baseDn: this.options.baseDn, filter, attributes, pageSize, keyAttribute: ENTRY_UUID }, onEntry);
+  }
+
   private async search(filter: string): Promise<DirectoryUser[]> {
-    return this.withClient('search', async (client) => {
-      const { searchEntries } = await client.search(this.options.baseDn, {
-        scope: 'sub',
-        filter,
-        attributes: this.requested,
-        paged: { pageSize: this.options.pageSize ?? 1000 },
-        timeLimit: 0,
-      });
-      return searchEntries.flatMap((entry) => {
-        const user = this.toUser(entry);
-        return user === undefined ? [] : [user];
-      });
-    });
+    const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    return this.withClient('search', (client) =>
+      searchUsersWithLdapts(client, { baseDn: this.options.baseDn, filter, attributes: this.requested, pageSize }),
+    );
   }
-
-  private toUser(entry: Entry): DirectoryUser | undefined {
-    const attributes: Record<string, string[]> = {};
-    let uuid: string | undefined;
-    for (const [name, raw] of Object.entries(entry)) {
-      if (name === 'dn') continue;
-      const values = (Array.isArray(raw) ? raw : [raw]).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
-      if (name.toLowerCase() === 'entryuuid') {
-        uuid = values[0]?.toLowerCase();
-        continue;
-      }
-      if (values.length > 0) attributes[this.canonicalName.get(name.toLowerCase()) ?? name] = values;
-    }
-    // An entry without entryUUID cannot be anchored (it would be a server without the
-    // operational attribute): skip rather than invent a key.
-    return uuid === undefined ? undefined : { uuid, dn: entry.dn, attributes };
-  }
-}
-
-function firstString(value: Entry[string] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  if (first === undefined) return undefined;
-  return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 }

@@ -84,6 +84,8 @@ export function createWebApp(deps: WebDeps): express.Express {
   base.use((req, res, next) => {
     res.locals.base = basePath;
     res.locals.here = req.path;
+    // Where the language switch returns to: this page, or after a POST its section (a GET page).
+    res.locals.back = req.method === 'GET' ? req.path : `/${req.path.split('/')[1] ?? ''}`;
     res.locals.user = undefined;
     res.locals.flash = [];
     res.locals.csrfToken = '';

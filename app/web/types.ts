@@ -31,6 +31,8 @@ declare module 'express-serve-static-core' {
     user: string | undefined;
     /** The request path below base, for the navigation and the language switch. */
     here: string;
+    /** The page the language switch returns to (a GET page below base). */
+    back: string;
     flash: Flash[];
     fmt: Formatters;
   }
