@@ -62,6 +62,7 @@ async function serveWith(config: Config, configPath: string, logger: AppLogger, 
     {
       current: () => service.current(),
       configPath,
+      env: io.env,
       reload: async () => {
         const result = await service.reload();
         if (result.ok) {
