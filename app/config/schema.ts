@@ -231,6 +231,14 @@ export const httpShape = {
       error: (iss) => `${show(iss.input)} is not a trust proxy setting (expected true, false, a hop count or addresses such as "loopback, uniquelocal")`,
     })
     .default('loopback, uniquelocal'),
+  /**
+   * Further origins allowed to frame the page (CSP frame-ancestors), e.g. `https://ucs.example.com`
+   * when the UMC is reached under another name. The page itself and, inside UCS, the host
+   * `https://$DOCKER_HOST_NAME.$DOMAINNAME` are always allowed. Default none.
+   */
+  frameAncestors: z
+    .array(z.string().regex(/^https?:\/\/[^\s/'";]+$/, { error: (iss) => `${show(iss.input)} is not an origin (expected e.g. "https://ucs.example.com")` }))
+    .default([]),
 };
 
 export const logShape = {

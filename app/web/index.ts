@@ -71,13 +71,13 @@ export function createWebApp(deps: WebDeps): express.Express {
   app.set('trust proxy', config.http.trustProxy);
   app.set('views', VIEWS_DIR);
   app.set('view engine', 'ejs');
-  app.set('view cache', process.env['NODE_ENV'] !== 'development');
+  app.set('view cache', (deps.env ?? {})['NODE_ENV'] !== 'development');
   app.disable('x-powered-by');
 
   const limits = rateLimits();
   const jobs = new SyncJobs();
   const base = Router();
-  base.use(securityHeaders(ucsOrigins(deps.env ?? {})));
+  base.use(securityHeaders([...ucsOrigins(deps.env ?? {}), ...config.http.frameAncestors]));
   base.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
   if (deps.publicRoutes !== undefined) base.use(deps.publicRoutes);
   base.use(i18n());

@@ -148,3 +148,15 @@ describe('security headers', () => {
     expect(cookie).toMatch(/Secure/);
   });
 });
+
+describe('http.frameAncestors', () => {
+  it('adds the configured origins to frame-ancestors', async () => {
+    const own = await startWebHarness({ config: { http: { frameAncestors: ['https://ucs.example.com'] } } });
+    try {
+      const csp = (await own.client().get('/login')).headers.get('content-security-policy') ?? '';
+      expect(csp).toMatch(/frame-ancestors 'self'[^;]* https:\/\/ucs\.example\.com/);
+    } finally {
+      await own.close();
+    }
+  });
+});
