@@ -9,7 +9,7 @@ import type { SyncRules } from './core/rules.js';
 import type { Config } from './config/schema.js';
 import { toSyncRules } from './config/schema.js';
 import { UcsDirectory } from './directory/index.js';
-import { PascomClient } from './pascom/index.js';
+import { PascomClient, type PascomApiOverrides } from './pascom/index.js';
 import { acquireDataDirLock, Store } from './store/index.js';
 import { APPLY_KIND, createApplyHandler } from './sync/apply-op-handler.js';
 import { runAuthTest, type AuthTestResult } from './sync/auth-test.js';
@@ -59,13 +59,27 @@ export function createDirectory(config: Config, rules: SyncRules): UcsDirectory 
   });
 }
 
+/**
+ * The config's `pascom.api` in the client's terms: paths are written relative to
+ * `…/services/` in the config (`identity/{login}`, as pascom's REST documentation shows them),
+ * the client's table wants them absolute under it; `phonebookPath` is the table's `phonebook`.
+ */
+export function pascomApiOverrides(api: Config['pascom']['api']): PascomApiOverrides {
+  const paths = api.paths === undefined ? undefined : Object.fromEntries(Object.entries(api.paths).map(([k, v]) => [k, v.startsWith('/') ? v : `/${v}`]));
+  const { phonebookPath, ...fields } = api.fields ?? {};
+  return {
+    ...(paths === undefined ? {} : { paths }),
+    ...(api.fields === undefined ? {} : { fields: { ...fields, ...(phonebookPath === undefined ? {} : { phonebook: phonebookPath }) } }),
+  };
+}
+
 export function createPascomClient(config: Config): PascomClient {
   return new PascomClient({
     url: config.pascom.url,
     instance: config.pascom.instance,
     user: config.pascom.user,
     password: config.pascom.password,
-    api: config.pascom.api,
+    api: pascomApiOverrides(config.pascom.api),
     timeoutMs: config.pascom.timeoutMs,
     concurrency: config.pascom.concurrency,
     ca: readPem(config.pascom.caFile),

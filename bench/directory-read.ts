@@ -4,12 +4,13 @@
  *   - `ldapsearch -x -LLL -E pr=1000/noprompt` (the floor: C client, same attributes);
  *   - the ldapts path (`searchUsersWithLdapts`, what readEnabledUsers used before);
  *   - the streaming paged search (`UcsDirectory.readEnabledUsers`).
- * Every run includes connect and bind. Prints one JSON object.
+ * Every run includes connect and bind; the three take turns (see `interleaved`). Prints one
+ * JSON object; `loadAverage` says how busy the machine was.
  *
  *   npx tsx bench/directory-read.ts [--n 10000] [--runs 5]
  */
 import { execFile } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 
@@ -24,16 +25,38 @@ const run = promisify(execFile);
 const USER_FILTER = '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))';
 const PAGE_SIZE = 1000;
 
-/** Best (minimum) wall time of `runs` calls, and the last call's count. */
-async function best(runs: number, fn: () => Promise<number>): Promise<{ ms: number; runsMs: number[]; count: number }> {
-  const runsMs: number[] = [];
-  let count = 0;
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    count = await fn();
-    runsMs.push(Math.round(performance.now() - start));
+interface Timing {
+  /** Best (minimum) wall time. */
+  ms: number;
+  runsMs: number[];
+  /** Users the last run returned. */
+  count: number;
+}
+
+/**
+ * Runs every contender once per round, `runs` rounds, so that load from other processes on a
+ * shared machine hits all of them alike; reports each one's best.
+ */
+async function interleaved(runs: number, contenders: Record<string, () => Promise<number>>): Promise<Record<string, Timing>> {
+  const timings: Record<string, Timing> = {};
+  for (let round = 0; round < runs; round++) {
+    for (const [name, fn] of Object.entries(contenders)) {
+      const start = performance.now();
+      const count = await fn();
+      const ms = Math.round(performance.now() - start);
+      const timing = (timings[name] ??= { ms, runsMs: [], count });
+      timing.runsMs.push(ms);
+      timing.ms = Math.min(timing.ms, ms);
+      timing.count = count;
+    }
   }
-  return { ms: Math.min(...runsMs), runsMs, count };
+  return timings;
+}
+
+function timingOf(timings: Record<string, Timing>, name: string): Timing {
+  const timing = timings[name];
+  if (timing === undefined) throw new Error(`no timing for ${name}`);
+  return timing;
 }
 
 async function main(): Promise<void> {
@@ -55,24 +78,28 @@ async function main(): Promise<void> {
       attributes,
       pageSize: PAGE_SIZE,
     });
-    const ldapsearch = await best(runs, async () => {
+    const readWithLdapsearch = async (): Promise<number> => {
       const { stdout } = await run(
         'ldapsearch',
         ['-x', '-LLL', '-H', slapd.url, '-D', slapd.computerDn, '-w', slapd.computerPassword, '-b', slapd.baseDn, '-E', `pr=${PAGE_SIZE}/noprompt`, USER_FILTER, ...attributes],
         { maxBuffer: 1 << 30 },
       );
       return stdout.split('\ndn: ').length;
-    });
-    const ldapts = await best(runs, async () => {
+    };
+    const readWithLdapts = async (): Promise<number> => {
       const users = await directory.withClient('search', (client) =>
         searchUsersWithLdapts(client, { baseDn: slapd.baseDn, filter: USER_FILTER, attributes, pageSize: PAGE_SIZE }),
       );
       return users.length;
-    });
-    const paged = await best(runs, async () => (await directory.readEnabledUsers()).length);
+    };
+    const readPaged = async (): Promise<number> => (await directory.readEnabledUsers()).length;
+    const timings = await interleaved(runs, { ldapsearch: readWithLdapsearch, ldapts: readWithLdapts, pagedSearch: readPaged });
+    const ldapsearch = timingOf(timings, 'ldapsearch');
+    const ldapts = timingOf(timings, 'ldapts');
+    const paged = timingOf(timings, 'pagedSearch');
     const out = {
       benchmark: 'directory-read',
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage: loadavg().map((l) => Number(l.toFixed(2))) },
       users: n,
       attributes: attributes.length,
       pageSize: PAGE_SIZE,

@@ -16,7 +16,10 @@ export interface LdapConnectionOptions {
   readonly ca?: string | undefined;
   /** Verify the server certificate (default true; false only for diagnosis). */
   readonly tlsVerify: boolean;
-  /** Per-operation timeout in ms (ldapts destroys the socket when it fires). */
+  /**
+   * Timeout in ms: per operation on ldapts (which destroys the socket when it fires); on the
+   * paged reader (ldap-session.ts) the longest silence of the server during an operation.
+   */
   readonly timeoutMs: number;
 }
 

@@ -113,6 +113,11 @@ export class LdapSession {
     clearTimeout(timer);
   }
 
+  /** What a DirectoryError about `operation` on this session should name. */
+  errorContext(operation: string): LdapErrorContext {
+    return { url: this.options.url, operation, bindDn: this.bindDn };
+  }
+
   private bind(password: string): Promise<void> {
     return this.exchange(
       'bind',
@@ -124,11 +129,6 @@ export class LdapSession {
         return true;
       },
     );
-  }
-
-  /** What a DirectoryError about `operation` on this session should name. */
-  errorContext(operation: string): LdapErrorContext {
-    return { url: this.options.url, operation, bindDn: this.bindDn };
   }
 
   private startTimer(operation: string): NodeJS.Timeout {
