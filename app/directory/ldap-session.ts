@@ -123,7 +123,9 @@ export class LdapSession {
       'bind',
       (id) => encodeBind(id, this.bindDn, password),
       (message, head) => {
-        if (head.opTag !== OP_BIND_RESPONSE) throw new Error(`expected a BindResponse, got 0x${head.opTag.toString(16)}`);
+        if (head.opTag !== OP_BIND_RESPONSE) {
+          throw new DirectoryConnectionError(`${this.options.url} answered the bind with LDAP operation 0x${head.opTag.toString(16)}`);
+        }
         const result = decodeResult(decodeMessage(message).op);
         if (result.code !== 0) throw directoryErrorFromResult(result.code, result.diagnostic, this.errorContext('bind'));
         return true;

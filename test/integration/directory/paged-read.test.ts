@@ -48,8 +48,11 @@ describe('paged read of a directory larger than the size limit', () => {
     expect(generated.filter((user) => user.activated === true).length).toBeGreaterThan(500);
   });
 
-  it('reads every activated user as the computer account', async () => {
-    const users = await directory().readEnabledUsers();
+  it.each([
+    ['one page (the default size)', undefined],
+    ['several pages of 200', 200],
+  ])('reads every activated user as the computer account in %s', async (_name, pageSize) => {
+    const users = await directory({ pageSize }).readEnabledUsers();
     const expected = generated.filter((user) => user.activated === true).map((user) => user.dn);
     expect(users.map((user) => user.dn).sort()).toEqual(expected.sort());
   });
@@ -66,7 +69,7 @@ describe('paged read of a directory larger than the size limit', () => {
   });
 
   it('returns the same users and attributes as the ldapts reader', async () => {
-    const reader = directory();
+    const reader = directory({ pageSize: 250 });
     const fast = await reader.readEnabledUsers();
     const reference = await reader.withClient('search', (client) =>
       searchUsersWithLdapts(client, { baseDn: slapd.baseDn, filter: USER_FILTER, attributes: ['entryUUID', ...ATTRIBUTES], pageSize: 1000 }),

@@ -46,6 +46,24 @@ function directory(overrides: Partial<UcsDirectoryOptions> = {}): UcsDirectory {
   });
 }
 
+/** Runs `fn` against a TCP server on 127.0.0.1 that treats each connection with `onConnection`. */
+async function withFakeServer(onConnection: (socket: net.Socket) => void, fn: (url: string) => Promise<void>): Promise<void> {
+  const sockets: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    sockets.push(socket);
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  try {
+    await fn(`ldap://127.0.0.1:${address.port}`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 beforeAll(async () => {
   slapd = await startSlapd({ tls: true });
   udm = new Udm(slapd);
@@ -163,18 +181,19 @@ describe('UcsDirectory failures', () => {
   });
 
   it('reports a server that accepts but never answers as DirectoryTimeoutError', async () => {
-    const sockets: net.Socket[] = [];
-    const silent = net.createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const address = silent.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    try {
-      const read = directory({ url: `ldap://127.0.0.1:${address.port}`, timeoutMs: 300 }).readEnabledUsers();
+    await withFakeServer(() => undefined, async (url) => {
+      const read = directory({ url, timeoutMs: 300 }).readEnabledUsers();
       await expect(read).rejects.toBeInstanceOf(DirectoryTimeoutError);
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
-    }
+    });
+  });
+
+  it('reports a server that does not speak LDAP as DirectoryConnectionError', async () => {
+    const http = (socket: net.Socket): void => {
+      socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+    };
+    await withFakeServer(http, async (url) => {
+      await expect(directory({ url }).readEnabledUsers()).rejects.toBeInstanceOf(DirectoryConnectionError);
+    });
   });
 });
 
