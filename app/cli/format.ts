@@ -29,15 +29,16 @@ function describe(op: Operation): string | undefined {
   }
 }
 
-/** The plan as text: every change and rejection, then the counts; unchanged users are only counted. */
-export function renderPlan(plan: Plan): string {
-  const lines = plan.operations.map(describe).filter((line): line is string => line !== undefined);
-  lines.push('', `Plan: ${summaryLine(plan)}`);
-  if (plan.blocked !== undefined) {
-    lines.push(
-      `BLOCKED: ${plan.blocked.deletes} deletes exceed deletes.maxPerRun (${plan.blocked.maxPerRun}); ` +
-        'review them and run `import --confirm-deletes` to apply',
-    );
+/** The plan as text lines: every change and rejection, then the counts; unchanged users are only counted. */
+export function* renderPlanLines(plan: Plan): Generator<string> {
+  for (const op of plan.operations) {
+    const line = describe(op);
+    if (line !== undefined) yield line;
   }
-  return lines.join('\n');
+  yield '';
+  yield `Plan: ${summaryLine(plan)}`;
+  if (plan.blocked !== undefined) {
+    yield `BLOCKED: ${plan.blocked.deletes} deletes exceed deletes.maxPerRun (${plan.blocked.maxPerRun}); ` +
+      'review them and run `import --confirm-deletes` to apply';
+  }
 }

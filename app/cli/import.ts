@@ -4,13 +4,13 @@
  * queued. When `serve` is running it delivers; this command then only queues and watches.
  */
 import { SingleBar } from 'cli-progress';
-import { planToJson } from '../core/plan.js';
 import { createApp, type App } from '../main.js';
 import { DataDirLockedError } from '../store/index.js';
 import type { ImportResult } from '../sync/full-sync.js';
 import { blockedMessage } from '../sync/full-sync.js';
-import { renderPlan, summaryLine } from './format.js';
-import { println, type CliIo } from './io.js';
+import { renderPlanLines, summaryLine } from './format.js';
+import { println, writeLines, type CliIo } from './io.js';
+import { writePlanJson } from './plan-json.js';
 import type { Runtime } from './runtime.js';
 
 export interface ImportFlags {
@@ -46,7 +46,7 @@ export async function importCommand(runtime: Runtime, io: CliIo, flags: ImportFl
       },
     });
     bar?.stop();
-    report(io, result, flags.json);
+    await report(io, result, flags.json);
     return exitCode(result);
   } finally {
     bar?.stop();
@@ -59,13 +59,12 @@ function exitCode(result: ImportResult): number {
   return result.status === 'done' ? 0 : 1;
 }
 
-function report(io: CliIo, result: ImportResult, json: boolean): void {
+async function report(io: CliIo, result: ImportResult, json: boolean): Promise<void> {
   if (json) {
-    const out = { ...planToJson(result.plan), result: { status: result.status, delivered: result.delivered, failed: result.failed, queued: result.queued } };
-    println(io.stdout, JSON.stringify(out, null, 2));
+    await writePlanJson(io.stdout, result.plan, { result: { status: result.status, delivered: result.delivered, failed: result.failed, queued: result.queued } });
     return;
   }
-  println(io.stdout, renderPlan(result.plan));
+  await writeLines(io.stdout, renderPlanLines(result.plan));
   if (result.status === 'blocked') {
     println(io.stderr, `import blocked: ${blockedMessage(result.plan)}`);
     return;

@@ -56,7 +56,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     println(io.stderr, `error: --wait "${values.wait}" is not a number of seconds`);
     return 1;
   }
-  if (command === 'serve') return serveCommand(values.config, io, io.signals ?? process);
+  if (command === 'serve') {
+    try {
+      return await serveCommand(values.config, io, io.signals ?? process);
+    } catch (error) {
+      // e.g. DataDirLockedError: one line the admin can act on, not a stack trace.
+      println(io.stderr, `error: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+  }
   const quiet = true;
   try {
     const runtime = await loadRuntime(values.config, io, { quiet });

@@ -53,10 +53,14 @@ function inPool(extension: string, rule: ExtensionRule): boolean {
   return n >= rule.pool.from && n <= rule.pool.to;
 }
 
-/** Is `holder` this claimant itself (its anchor, or the unmanaged identity it adopts)? */
+/**
+ * Is `holder` this claimant itself: its anchor, the unmanaged identity it adopts, or an unmanaged
+ * identity under the claimant's own login — its create whose answer was lost (a crash between
+ * pascom's 201 and the commit), which the create's 409 path adopts rather than a rival's number.
+ */
 function owns(claim: ExtensionClaim, holder: Holder): boolean {
   if (holder.uuid !== undefined) return holder.uuid === claim.uuid;
-  return claim.adopts !== undefined && holder.login === claim.adopts;
+  return holder.login === (claim.adopts ?? claim.login);
 }
 
 function wishOf(claim: ExtensionClaim, taken: TakenExtensions, rule: ExtensionRule): Wish {

@@ -51,15 +51,31 @@ export interface PlanJson {
  * Exactly design.md §5's `simulate --json` object. A missing value is `null` so `from`/`to`
  * survive JSON.stringify; unchanged users appear only in the summary.
  */
+export type PlanJsonSection = 'create' | 'update' | 'delete' | 'rejected';
+
+export const PLAN_JSON_SECTIONS: readonly PlanJsonSection[] = ['create', 'update', 'delete', 'rejected'];
+
+/** One operation as design.md §5's `--json` shows it, with the list it belongs to; unchanged ones are only counted. */
+export function operationToJson(op: Operation): { section: PlanJsonSection; item: PlanJson[PlanJsonSection][number] } | undefined {
+  switch (op.kind) {
+    case 'create':
+      return { section: 'create', item: { uuid: op.uuid, dn: op.dn, login: op.login, record: { ...op.record } } };
+    case 'update':
+      return { section: 'update', item: { uuid: op.uuid, dn: op.dn, login: op.login, changes: changesToJson(op.changes) } };
+    case 'delete':
+      return { section: 'delete', item: { uuid: op.uuid, login: op.login, reason: op.reason } };
+    case 'rejected':
+      return { section: 'rejected', item: { uuid: op.uuid, dn: op.dn, reasons: op.reasons.map((r) => r.message) } };
+    case 'unchanged':
+      return undefined;
+  }
+}
+
 export function planToJson(plan: Plan): PlanJson {
   const json: PlanJson = { summary: plan.summary, create: [], update: [], delete: [], rejected: [] };
   for (const op of plan.operations) {
-    if (op.kind === 'create') json.create.push({ uuid: op.uuid, dn: op.dn, login: op.login, record: { ...op.record } });
-    if (op.kind === 'update')
-      json.update.push({ uuid: op.uuid, dn: op.dn, login: op.login, changes: changesToJson(op.changes) });
-    if (op.kind === 'delete') json.delete.push({ uuid: op.uuid, login: op.login, reason: op.reason });
-    if (op.kind === 'rejected')
-      json.rejected.push({ uuid: op.uuid, dn: op.dn, reasons: op.reasons.map((r) => r.message) });
+    const entry = operationToJson(op);
+    if (entry !== undefined) (json[entry.section] as unknown[]).push(entry.item);
   }
   return json;
 }

@@ -1,8 +1,12 @@
 /**
  * Runs the configured change source (design.md §3.3) and feeds its events into the outbox.
- * `auto` chooses syncrepl when the server offers the RFC 4533 control, else polling; the chosen
- * mode and the reason are written to the state store for `status` and the page. (App Center
- * listener files are always accepted, through the `listener-trigger` command.)
+ * `auto` chooses syncrepl when the server offers the RFC 4533 control, else the UCS translog when
+ * `cn=translog` can be read, else polling; the chosen mode and the reason are written to the
+ * state store for `status` and the page. (App Center listener files are always accepted, through
+ * the `listener-trigger` command.)
+ *
+ * The translog's notifier is not configured: it runs on the LDAP server the connector talks to
+ * (the Primary or a Backup), so its host is `ucs.url`'s host, port 6669.
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
@@ -19,8 +23,13 @@ import { probe } from '../../listener/syncrepl/probe.js';
 import type { SyncreplConnectionOptions } from '../../listener/syncrepl/syncrepl-connection.js';
 import { SyncreplSource } from '../../listener/syncrepl/syncrepl-source.js';
 import type { SyncSinkEvent } from '../../listener/syncrepl/refresh-tracker.js';
+import { LdapTranslog, usersAt } from '../../listener/translog/ldap-translog.js';
+import { NotifierClient } from '../../listener/translog/notifier-client.js';
+import { NOTIFIER_PORT } from '../../listener/translog/notifier-protocol.js';
+import { TRANSLOG_CHECKPOINT_KEY, TranslogSource } from '../../listener/translog/translog-source.js';
+import { ANY_USER_FILTER } from '../directory/index.js';
 
-export const CHECKPOINT_KEYS = { syncrepl: 'syncrepl.cookie', poll: 'poll.modifyTimestamp' } as const;
+export const CHECKPOINT_KEYS = { syncrepl: 'syncrepl.cookie', poll: 'poll.modifyTimestamp', translog: TRANSLOG_CHECKPOINT_KEY } as const;
 
 /** The base entry's entryUUID when the cookie was stored: a new one means a new database. */
 const SYNC_DATABASE_KEY = 'syncrepl.baseEntryUuid';
@@ -53,6 +62,7 @@ export class ListenerRuntime {
       this.running = this.startSyncrepl();
     }
     else if (mode === 'poll') this.running = this.startPoll();
+    else if (mode === 'translog') this.running = this.startTranslog();
     return { mode, reason };
   }
 
@@ -71,15 +81,25 @@ export class ListenerRuntime {
     if (wanted === 'appcenter') return { mode: 'appcenter', reason: 'listener.mode is appcenter: only App Center listener files are processed' };
     if (wanted === 'poll') return { mode: 'poll', reason: 'listener.mode is poll' };
     if (wanted === 'syncrepl') return { mode: 'syncrepl', reason: 'listener.mode is syncrepl' };
-    if (wanted === 'translog') {
-      return { mode: 'poll', reason: 'listener.mode is translog, which this version does not implement yet: polling instead' };
-    }
+    if (wanted === 'translog') return { mode: 'translog', reason: 'listener.mode is translog' };
+    let noSync: string;
     try {
       const result = await probe(this.syncOptions());
       if (result.available) return { mode: 'syncrepl', reason: 'the LDAP server offers RFC 4533 sync (syncprov)' };
-      return { mode: 'poll', reason: `no RFC 4533 sync on the LDAP server (${result.reason}): polling modifyTimestamp` };
+      noSync = `no RFC 4533 sync on the LDAP server (${result.reason})`;
     } catch (error) {
-      return { mode: 'poll', reason: `the sync probe failed (${error instanceof Error ? error.message : String(error)}): polling` };
+      noSync = `the sync probe failed (${errorText(error)})`;
+    }
+    return this.translogOrPoll(noSync);
+  }
+
+  /** auto's second choice: the UCS translog, when this account can read `cn=translog`. */
+  private async translogOrPoll(noSync: string): Promise<{ mode: string; reason: string }> {
+    try {
+      if (await this.translogReader().readable()) return { mode: 'translog', reason: `${noSync}; the UCS translog cn=translog is readable: following it` };
+      return { mode: 'poll', reason: `${noSync}; no readable UCS translog (cn=translog): polling modifyTimestamp` };
+    } catch (error) {
+      return { mode: 'poll', reason: `${noSync}; reading the UCS translog failed (${errorText(error)}): polling modifyTimestamp` };
     }
   }
 
@@ -183,6 +203,29 @@ export class ListenerRuntime {
     return { stop: () => source.stop() };
   }
 
+  private translogReader(): LdapTranslog {
+    return new LdapTranslog((fn) => this.deps.directory.withClient('translog', fn));
+  }
+
+  private startTranslog(): Running {
+    const { directory, store, config, logger } = this.deps;
+    const source = new TranslogSource({
+      reader: this.translogReader(),
+      objects: {
+        usersAt: (dns) => usersAt((fn) => directory.withClient('translog', fn), dns, ANY_USER_FILTER),
+        anchoredAt: (dn) => store.anchors.uuidsForDn(dn),
+      },
+      notifier: new NotifierClient({ host: notifierHost(config.ucs.url), port: NOTIFIER_PORT, timeoutMs: config.ucs.timeoutMs }),
+      loadCheckpoint: () => parseCheckpoint(store.kv.get(CHECKPOINT_KEYS.translog)),
+      sink: (events, lastId) => this.store(events, 'translog', { key: CHECKPOINT_KEYS.translog, value: String(lastId) }),
+      intervalMs: config.listener.pollIntervalMs,
+      logger,
+      onStatus: (status) => this.setStatus('translog', status.reason),
+    });
+    source.start();
+    return { stop: () => source.stop() };
+  }
+
   private startPoll(): Running {
     const { directory, store, config } = this.deps;
     const source = new PollSource({
@@ -197,4 +240,18 @@ export class ListenerRuntime {
     source.start();
     return { stop: () => source.stop() };
   }
+}
+
+/** The notifier runs beside the LDAP server: the host of `ucs.url` (IPv6 brackets removed). */
+export function notifierHost(ldapUrl: string): string {
+  return new URL(ldapUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+function parseCheckpoint(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -28,6 +28,7 @@ export class AnchorRepository implements AnchorReader {
   private readonly deleteStmt;
   private readonly countStmt;
   private readonly updatedStmt;
+  private readonly byDnStmt;
 
   constructor(db: Db) {
     this.selectAll = db.prepare<[], AnchorRow>('SELECT uuid, login, dn, extension, record FROM anchors ORDER BY login');
@@ -43,6 +44,7 @@ export class AnchorRepository implements AnchorReader {
     this.deleteStmt = db.prepare('DELETE FROM anchors WHERE uuid = ?');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM anchors');
     this.updatedStmt = db.prepare<[string], { at: number }>('SELECT updated_at AS at FROM anchors WHERE uuid = ?');
+    this.byDnStmt = db.prepare<[string], { uuid: string }>('SELECT uuid FROM anchors WHERE dn = ? COLLATE NOCASE');
   }
 
   allAnchors(): AnchorState[] {
@@ -73,6 +75,11 @@ export class AnchorRepository implements AnchorReader {
   /** When the anchor last changed (ms), to recognise a full-sync operation planned before that. */
   updatedAt(uuid: Anchor): number | undefined {
     return this.updatedStmt.get(uuid)?.at;
+  }
+
+  /** Anchors whose last known DN is `dn`, compared case-insensitively (index anchors_dn). */
+  uuidsForDn(dn: string): Anchor[] {
+    return this.byDnStmt.all(dn).map((row) => row.uuid);
   }
 
   count(): number {

@@ -71,4 +71,8 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX outbox_ready;
   CREATE INDEX outbox_claim ON outbox(status, priority DESC, id);
   `,
+  // 3: the translog source finds managed users by their last DN (DNs compare case-insensitively).
+  `
+  CREATE INDEX anchors_dn ON anchors(dn COLLATE NOCASE);
+  `,
 ];

@@ -57,6 +57,9 @@ export class NotifierClient implements NotifierPort {
   private connection: Connection | undefined;
   private connecting: Promise<Connection> | undefined;
   private lastMsgId = 0;
+  private closed = false;
+  /** The socket of a connection attempt still waiting for its greeting. */
+  private opening: Socket | undefined;
   private readonly pending = new Map<number, Pending>();
   /** The one WAIT_ID the server holds for this connection. */
   private waiting: { readonly id: number; readonly msgId: number; readonly reply: Promise<string | undefined> } | undefined;
@@ -101,12 +104,16 @@ export class NotifierClient implements NotifierPort {
     }
   }
 
+  /** Closes the connection for good: later calls reject. */
   close(): void {
+    this.closed = true;
+    this.opening?.destroy();
     this.connection?.socket.destroy();
     this.fail(new NotifierUnavailableError('the notifier client was closed'));
   }
 
   private connect(): Promise<Connection> {
+    if (this.closed) return Promise.reject(new NotifierUnavailableError('the notifier client was closed'));
     if (this.connection !== undefined) return Promise.resolve(this.connection);
     this.connecting ??= this.open().finally(() => {
       this.connecting = undefined;
@@ -118,15 +125,17 @@ export class NotifierClient implements NotifierPort {
     const { host, port, timeoutMs } = this.options;
     return new Promise<Connection>((resolve, reject) => {
       const socket = new Socket();
+      this.opening = socket;
       const connection: Connection = { socket, splitter: new BlockSplitter(), greeting: undefined };
       const timer = setTimeout(() => socket.destroy(new NotifierUnavailableError(`no greeting from the notifier at ${this.address} within ${timeoutMs} ms`)), timeoutMs);
       connection.greeting = {
         resolve: (block) => {
           clearTimeout(timer);
-          const version = parseHandshake(block ?? '');
-          if (version < PROTOCOL_VERSION) {
+          this.opening = undefined;
+          const problem = this.closed ? new NotifierUnavailableError('the notifier client was closed') : this.checkGreeting(block ?? '');
+          if (problem !== undefined) {
             socket.destroy();
-            reject(new NotifierProtocolError(`the notifier at ${this.address} speaks protocol ${version}; WAIT_ID needs ${PROTOCOL_VERSION}`));
+            reject(problem);
             return;
           }
           this.connection = connection;
@@ -134,6 +143,7 @@ export class NotifierClient implements NotifierPort {
         },
         reject: (error) => {
           clearTimeout(timer);
+          this.opening = undefined;
           reject(error);
         },
       };
@@ -148,6 +158,16 @@ export class NotifierClient implements NotifierPort {
         socket.write(encodeHandshake());
       });
     });
+  }
+
+  private checkGreeting(block: string): NotifierProtocolError | undefined {
+    try {
+      const version = parseHandshake(block);
+      if (version >= PROTOCOL_VERSION) return undefined;
+      return new NotifierProtocolError(`the notifier at ${this.address} speaks protocol ${version}; WAIT_ID needs ${PROTOCOL_VERSION}`);
+    } catch (error) {
+      return error instanceof NotifierProtocolError ? error : new NotifierProtocolError(String(error));
+    }
   }
 
   private receive(connection: Connection, chunk: string): void {

@@ -1,0 +1,97 @@
+/**
+ * The translog listener end to end through ConnectorService: changes recorded in `cn=translog`
+ * reach pascom, woken by the notifier (emulated on 127.0.0.1:6669, the port the connector derives
+ * from `ucs.url`) or, with no notifier listening, by polling the translog.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
+import { startNotifierEmulator, TranslogUdm, type NotifierEmulator } from '../../fixtures/translog/index.js';
+import { waitFor } from '../../fixtures/wait.js';
+import { identityOf, startLive, type LiveConnector } from '../live/live-harness.js';
+
+const NOTIFIER_PORT = 6669;
+
+let slapd: SlapdHandle;
+let sim: PascomSimulator;
+let udm: TranslogUdm;
+let seq = 0;
+const login = (): string => `tlive${++seq}p${process.pid % 1000}`;
+
+beforeAll(async () => {
+  [slapd, sim] = await Promise.all([startSlapd({ translog: true }), startPascomSimulator()]);
+  udm = new TranslogUdm(slapd);
+});
+afterAll(async () => {
+  await udm.close();
+  await Promise.all([slapd.stop(), sim.stop()]);
+});
+
+const MODES = [
+  // Far longer than any wait below: only the notifier's wake-ups can deliver in time.
+  { name: 'woken by the notifier', notifier: true, pollIntervalMs: 60_000, reason: /^live \(UCS notifier WAIT_ID/ },
+  { name: 'polling without a notifier', notifier: false, pollIntervalMs: 200, reason: /notifier is unreachable.*polling cn=translog every 200 ms/ },
+];
+
+describe.each(MODES)('translog listener, $name', ({ notifier: withNotifier, pollIntervalMs, reason }) => {
+  let live: LiveConnector;
+  let notifier: NotifierEmulator | undefined;
+
+  beforeEach(async () => {
+    sim.reset();
+    if (withNotifier) notifier = await startNotifierEmulator(udm.translog, { host: '127.0.0.1', port: NOTIFIER_PORT });
+    live = await startLive(slapd, sim, { listener: { mode: 'translog', pollIntervalMs } });
+    const kv = live.service.current().store.kv;
+    await waitFor(() => kv.get('translog.id') === String(udm.translog.lastId()), { message: 'the translog listener did not start' });
+  });
+  afterEach(async () => {
+    await live.stop();
+    await live.fixture.cleanup();
+    await notifier?.stop();
+    notifier = undefined;
+  });
+
+  const present = (name: string) => waitFor(() => identityOf(sim, name), { timeoutMs: 8000, message: `${name} never reached pascom` });
+  const absent = (name: string) => waitFor(() => identityOf(sim, name) === undefined, { timeoutMs: 8000, message: `${name} stayed in pascom` });
+
+  it('reports mode translog and why', async () => {
+    const kv = live.service.current().store.kv;
+    expect(kv.get('listener.mode')).toBe('translog');
+    await waitFor(() => reason.test(kv.get('listener.reason') ?? ''), { message: `reason is ${kv.get('listener.reason')}` });
+  });
+
+  it('an activated user gets an identity, an edit updates it', async () => {
+    const name = login();
+    const { dn } = await udm.createUser({ username: name, firstname: 'Trans', lastname: 'Log', activated: true });
+    await present(name);
+    await udm.modifyUser(dn, { displayName: 'Translog Edited' });
+    await waitFor(() => identityOf(sim, name)?.['003use_bez'] === 'Translog Edited', { timeoutMs: 8000, message: 'update not delivered' });
+  });
+
+  it('a rename changes the login without delete and re-create', async () => {
+    const name = login();
+    const renamed = login();
+    const { dn } = await udm.createUser({ username: name, firstname: 'Re', lastname: 'Name', activated: true });
+    await present(name);
+    await udm.renameUser(dn, renamed);
+    await present(renamed);
+    expect(identityOf(sim, name)).toBeUndefined();
+    expect(sim.journal().filter((e) => e.method === 'DELETE')).toEqual([]);
+  });
+
+  it('deactivation deletes the identity', async () => {
+    const name = login();
+    const { dn } = await udm.createUser({ username: name, firstname: 'De', lastname: 'Act', activated: true });
+    await present(name);
+    await udm.deactivate(dn);
+    await absent(name);
+  });
+
+  it('deleting the user deletes the identity', async () => {
+    const name = login();
+    const { dn } = await udm.createUser({ username: name, firstname: 'Del', lastname: 'Eted', activated: true });
+    await present(name);
+    await udm.deleteUser(dn);
+    await absent(name);
+  });
+});
