@@ -59,7 +59,8 @@ async function startSimulatorProcess(): Promise<{ sim: PascomSimulator; child: C
  */
 async function cliPeakRss(args: readonly string[]): Promise<{ ms: number; peakRssMb: number; code: number | null }> {
   const start = performance.now();
-  const child = spawn(process.execPath, ['dist/app/cli/main.js', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const flags = (process.env['BENCH_CLI_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+  const child = spawn(process.execPath, [...flags, 'dist/app/cli/main.js', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   let peakKb = 0;
   const timer = setInterval(() => {
     try {

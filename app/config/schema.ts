@@ -195,6 +195,8 @@ export const listenerShape = {
    * reviews a Simulate and runs Import before anything is pushed to pascom. false: start at once.
    */
   startAfterFirstImport: z.boolean().default(true),
+  /** TCP port of the Univention Directory Notifier on the `ucs.url` host (translog mode). Default 6669. */
+  notifierPort: z.number().int().min(1).max(65_535).default(6669),
 };
 
 const CRON_HINT = '(minute hour day-of-month month day-of-week, e.g. "0 3 * * *")';

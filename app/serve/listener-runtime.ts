@@ -6,7 +6,7 @@
  * the `listener-trigger` command.)
  *
  * The translog's notifier is not configured: it runs on the LDAP server the connector talks to
- * (the Primary or a Backup), so its host is `ucs.url`'s host, port 6669.
+ * (the Primary or a Backup), so its host is `ucs.url`'s host, port `listener.notifierPort` (6669).
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
@@ -25,7 +25,6 @@ import { SyncreplSource } from '../../listener/syncrepl/syncrepl-source.js';
 import type { SyncSinkEvent } from '../../listener/syncrepl/refresh-tracker.js';
 import { LdapTranslog, usersAt } from '../../listener/translog/ldap-translog.js';
 import { NotifierClient } from '../../listener/translog/notifier-client.js';
-import { NOTIFIER_PORT } from '../../listener/translog/notifier-protocol.js';
 import { TRANSLOG_CHECKPOINT_KEY, TranslogSource } from '../../listener/translog/translog-source.js';
 import { ANY_USER_FILTER } from '../directory/index.js';
 
@@ -215,7 +214,7 @@ export class ListenerRuntime {
         usersAt: (dns) => usersAt((fn) => directory.withClient('translog', fn), dns, ANY_USER_FILTER),
         anchoredAt: (dn) => store.anchors.uuidsForDn(dn),
       },
-      notifier: new NotifierClient({ host: notifierHost(config.ucs.url), port: NOTIFIER_PORT, timeoutMs: config.ucs.timeoutMs }),
+      notifier: new NotifierClient({ host: notifierHost(config.ucs.url), port: config.listener.notifierPort, timeoutMs: config.ucs.timeoutMs }),
       loadCheckpoint: () => parseCheckpoint(store.kv.get(CHECKPOINT_KEYS.translog)),
       sink: (events, lastId) => this.store(events, 'translog', { key: CHECKPOINT_KEYS.translog, value: String(lastId) }),
       intervalMs: config.listener.pollIntervalMs,

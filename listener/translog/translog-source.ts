@@ -98,15 +98,19 @@ export const TRANSLOG_CHECKPOINT_KEY = 'translog.id';
 export class TranslogSource {
   private checkpoint: number | undefined;
   private gap: { readonly id: number; readonly since: number } | undefined;
+  /** The last id of the hole skipped last: a hole continuing right after it is not waited for again. */
+  private skippedThrough: number | undefined;
   private notifierFailures = 0;
   private notifierRetryAt = 0;
   private status: TranslogStatus | undefined;
+  /** Why the translog is polled rather than awaited (the notifier's last failure, if any). */
+  private pollingReason: string | undefined;
   private abort = new AbortController();
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: TranslogSourceOptions) {}
 
-  /** Starts following in the background. */
+  /** Starts following in the background (once: stop() closes the notifier client for good). */
   start(): void {
     this.abort = new AbortController();
     this.checkpoint = this.options.loadCheckpoint();
@@ -195,12 +199,18 @@ export class TranslogSource {
 
   /** Whether the missing ids first..last have been waited for long enough; logs when skipping. */
   private skipHole(first: number, last: number): boolean {
+    if (this.skippedThrough === first - 1) {
+      // The rest of a hole already waited for (e.g. a pruned range longer than a batch).
+      this.skippedThrough = last;
+      return true;
+    }
     const now = this.now();
     if (this.gap?.id !== first) this.gap = { id: first, since: now };
     const waited = now - this.gap.since;
     if (waited < (this.options.gapWaitMs ?? DEFAULT_GAP_WAIT_MS)) return false;
     this.options.logger.warn('translog transactions are missing; skipped after waiting for them', { first, last, waitedMs: waited });
     this.gap = undefined;
+    this.skippedThrough = last;
     return true;
   }
 
@@ -232,7 +242,7 @@ export class TranslogSource {
         this.notifierDown(error);
       }
     }
-    if (notifier === undefined) this.setStatus({ state: 'polling', reason: `polling cn=translog every ${this.options.intervalMs} ms` });
+    this.setStatus({ state: 'polling', reason: this.pollingReason ?? `polling cn=translog every ${this.options.intervalMs} ms` });
     return this.options.reader.currentId(this.checkpoint ?? 0);
   }
 
@@ -261,9 +271,9 @@ export class TranslogSource {
   private notifierDown(error: unknown): void {
     const delay = backoffDelay(this.notifierFailures++, this.random, DEFAULT_BACKOFF);
     this.notifierRetryAt = this.now() + delay;
-    const reason = `the UCS notifier is unreachable (${message(error)}): polling cn=translog every ${this.options.intervalMs} ms`;
-    if (this.status?.state !== 'polling') this.options.logger.warn(reason, { retryInMs: delay });
-    this.setStatus({ state: 'polling', reason });
+    this.pollingReason = `the UCS notifier is unreachable (${message(error)}): polling cn=translog every ${this.options.intervalMs} ms`;
+    if (this.status?.state !== 'polling') this.options.logger.warn(this.pollingReason, { retryInMs: delay });
+    this.setStatus({ state: 'polling', reason: this.pollingReason });
   }
 
   private setStatus(status: TranslogStatus): void {

@@ -1,8 +1,9 @@
 /**
  * The translog listener end to end through ConnectorService: changes recorded in `cn=translog`
- * reach pascom, woken by the notifier (emulated on 127.0.0.1:6669, the port the connector derives
- * from `ucs.url`) or, with no notifier listening, by polling the translog.
+ * reach pascom, woken by the notifier (emulated on a free port given as `listener.notifierPort`)
+ * or, with no notifier listening, by polling the translog.
  */
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
 import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
@@ -10,7 +11,17 @@ import { startNotifierEmulator, TranslogUdm, type NotifierEmulator } from '../..
 import { waitFor } from '../../fixtures/wait.js';
 import { identityOf, startLive, type LiveConnector } from '../live/live-harness.js';
 
-const NOTIFIER_PORT = 6669;
+/** A port nothing listens on until the emulator takes it. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+let NOTIFIER_PORT = 0;
 
 let slapd: SlapdHandle;
 let sim: PascomSimulator;
@@ -19,7 +30,7 @@ let seq = 0;
 const login = (): string => `tlive${++seq}p${process.pid % 1000}`;
 
 beforeAll(async () => {
-  [slapd, sim] = await Promise.all([startSlapd({ translog: true }), startPascomSimulator()]);
+  [slapd, sim, NOTIFIER_PORT] = await Promise.all([startSlapd({ translog: true }), startPascomSimulator(), freePort()]);
   udm = new TranslogUdm(slapd);
 });
 afterAll(async () => {
@@ -40,7 +51,7 @@ describe.each(MODES)('translog listener, $name', ({ notifier: withNotifier, poll
   beforeEach(async () => {
     sim.reset();
     if (withNotifier) notifier = await startNotifierEmulator(udm.translog, { host: '127.0.0.1', port: NOTIFIER_PORT });
-    live = await startLive(slapd, sim, { listener: { mode: 'translog', pollIntervalMs } });
+    live = await startLive(slapd, sim, { listener: { mode: 'translog', pollIntervalMs, notifierPort: NOTIFIER_PORT } });
     const kv = live.service.current().store.kv;
     await waitFor(() => kv.get('translog.id') === String(udm.translog.lastId()), { message: 'the translog listener did not start' });
   });

@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -41,20 +42,16 @@ afterAll(async () => {
   await udm.close();
   await Promise.all([slapd.stop(), sim.stop()]);
 });
+let listenerDir: string;
+
 beforeEach(async () => {
-  fixture = await connectorFixture(slapd, sim, { extensions: { digits: 4, pool: '9000-9999' } });
-  const dir = join(fixture.dataDir, 'appcenter-listener');
-  await mkdir(dir);
-  // The trigger reads the same config file the service does: point it at this test's directory.
-  fixture = await connectorFixture(slapd, sim, {
-    dataDir: fixture.dataDir,
-    extensions: { digits: 4, pool: '9000-9999' },
-    listener: { mode: 'appcenter', appcenterDir: dir },
-  });
-  listener = new ListenerDirectory(dir);
+  listenerDir = await mkdtemp(join(tmpdir(), 'appcenter-listener-'));
+  fixture = await connectorFixture(slapd, sim, { extensions: { digits: 4, pool: '9000-9999' }, listener: { mode: 'appcenter', appcenterDir: listenerDir } });
+  listener = new ListenerDirectory(listenerDir);
 });
 afterEach(async () => {
   await fixture.cleanup();
+  await rm(listenerDir, { recursive: true, force: true });
 });
 
 const trigger = () => cli(['listener-trigger', '--config', fixture.configPath]);
@@ -116,7 +113,7 @@ it('stores the changes of v1 and v2 files (create, modify, delete, other objects
 it('a running service (listener.mode appcenter) delivers what the trigger stored, deletes included', async () => {
   const a = await user({ username: 'lt2-a', firstname: 'Ann', lastname: 'A', phone: phone(5101), activated: true });
   const b = await user({ username: 'lt2-b', firstname: 'Ben', lastname: 'B', phone: phone(5102), activated: true });
-  const live = await startLive(slapd, sim, { dataDir: fixture.dataDir, listener: { mode: 'appcenter', appcenterDir: listener.dir } });
+  const live = await startLive(slapd, sim, { dataDir: fixture.config.dataDir, extensions: { digits: 4, pool: '9000-9999' }, listener: { mode: 'appcenter', appcenterDir: listener.dir } });
   try {
     expect(live.service.current().store.kv.get('listener.mode')).toBe('appcenter');
     for (const [change, version] of [[a, 1], [b, 2]] as const) await listener.write(userChange(change, { version: version as ListenerUdmVersion }));
@@ -134,6 +131,7 @@ it('a running service (listener.mode appcenter) delivers what the trigger stored
     await expectExactState(sim, 'lt2-', { 'lt2-b': { name: 'Ben Renamed', extension: '5102' } });
   } finally {
     await live.stop();
+    await live.fixture.cleanup();
   }
 });
 
@@ -163,10 +161,10 @@ it('exits non-zero and loses nothing when the events cannot be stored (database 
   Store.open(fixture.dataDir).close();
   const locker = new Database(join(fixture.dataDir, STATE_FILE));
   locker.exec('BEGIN EXCLUSIVE');
-  let failed: { code: number | null; stderr: string };
+  let failed = { code: -1, stderr: '' };
   try {
     // As a process, like the converter runs it: the exit status is what the converter sees.
-    failed = await listener.runTrigger(async () => (await triggerProcess()).code ?? -1).then(async (code) => ({ code, stderr: lastStderr }));
+    await listener.runTrigger(async () => (failed = await triggerProcess()).code);
     expect(locker.prepare('SELECT count(*) AS n FROM outbox').get(), 'nothing half-stored').toEqual({ n: 0 });
   } finally {
     locker.exec('ROLLBACK');
@@ -181,20 +179,18 @@ it('exits non-zero and loses nothing when the events cannot be stored (database 
   expect(storedEvents()).toEqual([{ uuid: kept.uuid, kind: 'refresh', source: 'appcenter' }]);
 }, 30_000);
 
-let lastStderr = '';
-
-async function triggerProcess(): Promise<{ code: number | null }> {
+async function triggerProcess(): Promise<{ code: number; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', 'listener-trigger', '--config', fixture.configPath], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  lastStderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (lastStderr += chunk.toString('utf8')));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   child.stdout.resume();
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   try {
-    const [code] = (await once(child, 'exit')) as [number | null];
-    return { code };
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    return { code: code ?? -1, stderr: signal === null ? stderr : `${stderr}\nkilled by ${signal}` };
   } finally {
     clearTimeout(timer);
   }

@@ -244,6 +244,19 @@ describe('TranslogSource: missing ids', () => {
     expect(h.warnings).toEqual([{ message: expect.stringContaining('missing'), meta: expect.objectContaining({ first: hole, last: hole }) }]);
   });
 
+  it('waits only once for a hole longer than a batch', async () => {
+    const h = harness({ checkpoint: 0, batchSize: 2, gapWaitMs: 1000 });
+    for (let i = 0; i < 5; i++) h.translog.hole();
+    h.objects.users.set(dnOf('after'), 'u-after');
+    h.translog.add('a', dnOf('after'));
+    const source = h.make();
+    expect(await source.pollOnce()).toBe(true);
+    h.clock.now += 1000;
+    expect(await source.pollOnce()).toBe(false);
+    expect(h.stored.at(-1)).toEqual({ events: [refresh('u-after', dnOf('after'))], lastId: 6 });
+    expect(h.warnings).toHaveLength(1);
+  });
+
   it('treats missing ids at the end of the range as a hole too', async () => {
     const h = harness({ checkpoint: 0, gapWaitMs: 1000 });
     h.translog.add('m', dnOf('x'));
