@@ -1,8 +1,8 @@
 /**
  * Listener burst: N users already in the directory (bulk-loaded, not activated) are activated
- * as fast as slapd commits them (`Udm.activate` over several connections in parallel); the
- * connector (syncrepl, in this process) must create N identities. The pascom simulator runs as
- * its own process, so `rss` is the connector's (plus the LDAP writer clients of this script).
+ * as fast as slapd commits them (as `Udm.activate` does, over several connections in parallel,
+ * from a child process); the connector (syncrepl, in this process) must create N identities. The
+ * pascom simulator runs as its own process too, so `rss` is the connector's.
  * Prints one JSON object:
  *   eventsPerSecond     N / (first write → last pascom request)
  *   lastRequestAfterLastWriteMs
@@ -10,20 +10,21 @@
  *   rss                 idle after start, peak during the burst (sampled every 50 ms)
  *   serveReadyMs        ConnectorService.start() called → listener live (refreshAndPersist)
  *
- *   npx tsx bench/listener-burst.ts [--n 10000] [--writers 8] [--inflight 8]
+ *   npx tsx bench/listener-burst.ts [--n 10000] [--writers 8] [--inflight 8] [--concurrency 8]
+ * (`--concurrency` is the connector's `pascom.concurrency`, requests to pascom at once.)
  */
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { startSlapd } from '../test/fixtures/slapd/index.js';
 import { userDn } from '../test/fixtures/slapd/ucs-user-entry.js';
-import { Udm } from '../test/fixtures/udm.js';
 import type { GeneratedUser } from '../test/fixtures/user-generator.js';
+import { startActivationWriter } from './lib/activation-client.js';
 import { benchConfig } from './lib/connector-config.js';
 import { startLiveService } from './lib/live-service.js';
 import { quietLogger } from './lib/quiet-logger.js';
 import { mib, RssSampler } from './lib/rss.js';
-import { round, wallClockMs } from './lib/stats.js';
+import { percentiles, round } from './lib/stats.js';
 import { startStandaloneSimulator, type WireJournalEntry } from './lib/standalone-simulator.js';
 
 const TARGETS = { eventsPerSecond: 2000, lastRequestAfterLastWriteMs: 1000, lost: 0, duplicated: 0, idleRssMiB: 120, serveReadyMs: 1500 };
@@ -37,21 +38,6 @@ function burstUsers(n: number): GeneratedUser[] {
   });
 }
 
-/** Activates every DN over `writers` connections with `inflight` operations each; returns first/last write times. */
-async function activateAll(writers: Udm[], dns: readonly string[], inflight: number): Promise<{ firstWriteAt: number; lastWriteAt: number }> {
-  let next = 0;
-  let lastWriteAt = 0;
-  const firstWriteAt = wallClockMs();
-  const worker = async (udm: Udm): Promise<void> => {
-    for (let dn = dns[next++]; dn !== undefined; dn = dns[next++]) {
-      await udm.activate(dn);
-      lastWriteAt = Math.max(lastWriteAt, wallClockMs());
-    }
-  };
-  await Promise.all(writers.flatMap((udm) => Array.from({ length: inflight }, () => worker(udm))));
-  return { firstWriteAt, lastWriteAt };
-}
-
 function loginOf(entry: WireJournalEntry): string | undefined {
   const body = entry.body;
   if (typeof body !== 'object' || body === null) return undefined;
@@ -61,25 +47,37 @@ function loginOf(entry: WireJournalEntry): string | undefined {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { n: { type: 'string', default: '10000' }, writers: { type: 'string', default: '8' }, inflight: { type: 'string', default: '8' } },
+    options: {
+      n: { type: 'string', default: '10000' },
+      writers: { type: 'string', default: '8' },
+      inflight: { type: 'string', default: '8' },
+      concurrency: { type: 'string', default: '8' },
+    },
   });
   const n = Number(values.n);
   const users = burstUsers(n);
   const [slapd, sim] = await Promise.all([startSlapd({ users, readyTimeoutMs: 60_000 }), startStandaloneSimulator()]);
-  const writers = Array.from({ length: Number(values.writers) }, () => new Udm(slapd));
-  const bench = await benchConfig(slapd, sim, { listener: { mode: 'syncrepl' }, extensions: { digits: 6, pool: '900000-999999' } });
+  const writer = await startActivationWriter({
+    slapd: { url: slapd.url, rootDn: slapd.rootDn, rootPassword: slapd.rootPassword },
+    dns: users.map((u) => u.dn),
+    connections: Number(values.writers),
+    inflight: Number(values.inflight),
+  });
+  const bench = await benchConfig(slapd, sim, {
+    listener: { mode: 'syncrepl' },
+    extensions: { digits: 6, pool: '900000-999999' },
+    pascom: { concurrency: Number(values.concurrency) },
+  });
   const logger = quietLogger();
   const rss = new RssSampler(50);
   rss.start();
   try {
-    // Bind every writer before the clock starts.
-    await Promise.all(writers.map((udm) => udm.getUuid(users[0]?.dn ?? BASE_DN)));
     const { service, readyMs } = await startLiveService(bench, logger);
     await sleep(1000);
     const idleRss = rss.sample();
 
     const burstStart = performance.now();
-    const { firstWriteAt, lastWriteAt } = await activateAll(writers, users.map((u) => u.dn), Number(values.inflight));
+    const { firstWriteAt, lastWriteAt } = await writer.go();
     const deadline = Date.now() + 120_000 + n * 10;
     while (((await sim.counters()).byStatus['201'] ?? 0) < n && Date.now() < deadline) await sleep(20);
     // A moment for stragglers (a duplicate would arrive after the last expected create).
@@ -90,6 +88,7 @@ async function main(): Promise<void> {
     await service.stop();
 
     const journal = await sim.journal();
+    const counters = await sim.counters();
     const creates = journal.filter((e) => e.method === 'POST' && e.status === 201);
     const perLogin = new Map<string, number>();
     for (const entry of creates) perLogin.set(loginOf(entry) ?? '?', (perLogin.get(loginOf(entry) ?? '?') ?? 0) + 1);
@@ -101,7 +100,7 @@ async function main(): Promise<void> {
     const out = {
       benchmark: 'listener-burst',
       n,
-      writers: { connections: writers.length, inflightPerConnection: Number(values.inflight) },
+      writers: { process: 'separate (bench/lib/activation-writer.ts)', connections: Number(values.writers), inflightPerConnection: Number(values.inflight) },
       writeMs: round(lastWriteAt - firstWriteAt),
       writesPerSecond: round(n / ((lastWriteAt - firstWriteAt) / 1000), 0),
       endToEndMs: round(endToEndMs),
@@ -109,9 +108,11 @@ async function main(): Promise<void> {
       lastRequestAfterLastWriteMs: round(lastRequestAt - lastWriteAt),
       lost,
       duplicated,
-      requests: { total: journal.length, byStatus: (await sim.counters()).byStatus },
+      pascomConcurrency: Number(values.concurrency),
+      requests: { total: journal.length, byStatus: counters.byStatus, maxInFlight: counters.maxInFlight },
+      simulatorServiceMs: percentiles(journal.filter((e) => e.respondedAtNs !== undefined).map((e) => Number(BigInt(e.respondedAtNs ?? '0') - BigInt(e.receivedAtNs)) / 1e6)),
       outboxAfter: outbox,
-      rss: { idleMiB: mib(idleRss), peakMiB: mib(peakRss), measures: 'this process: the connector service and the LDAP writer clients; the simulator and slapd run as their own processes' },
+      rss: { idleMiB: mib(idleRss), peakMiB: mib(peakRss), measures: 'this process: the connector service (plus the tsx loader); the simulator, the LDAP writers and slapd run as their own processes' },
       serveReadyMs: round(readyMs),
       warnings: logger.warnings,
       errors: logger.errors,
@@ -130,7 +131,6 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {
     rss.stop();
-    await Promise.all(writers.map((udm) => udm.close()));
     await Promise.all([slapd.stop(), sim.stop()]);
     await bench.cleanup();
   }

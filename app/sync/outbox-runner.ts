@@ -38,6 +38,7 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private pumping = false;
+  private kickQueued = false;
   private readonly active = new Set<Promise<void>>();
   private batch: SettledEvent[] = [];
   private flushing: Promise<void> | undefined;
@@ -80,6 +81,19 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Rows settled by one group commit finish one after another in the same microtask run: claim
+   * for all of them at once (one write transaction) instead of once per row.
+   */
+  private kickSoon(): void {
+    if (this.kickQueued) return;
+    this.kickQueued = true;
+    queueMicrotask(() => {
+      this.kickQueued = false;
+      this.kick();
+    });
   }
 
   get inFlight(): number {

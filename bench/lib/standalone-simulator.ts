@@ -21,6 +21,8 @@ export interface WireJournalEntry {
   readonly body?: unknown;
   readonly status: number;
   readonly receivedAtMs: number;
+  readonly receivedAtNs: string;
+  readonly respondedAtNs?: string;
 }
 
 export interface StandaloneSimulator {
