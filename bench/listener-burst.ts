@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   const rss = new RssSampler(50);
   rss.start();
   try {
+    const beforeStart = rss.sample();
     const { service, readyMs } = await startLiveService(bench, logger);
     await sleep(1000);
     const idleRss = rss.sample();
@@ -112,7 +113,15 @@ async function main(): Promise<void> {
       requests: { total: journal.length, byStatus: counters.byStatus, maxInFlight: counters.maxInFlight },
       simulatorServiceMs: percentiles(journal.filter((e) => e.respondedAtNs !== undefined).map((e) => Number(BigInt(e.respondedAtNs ?? '0') - BigInt(e.receivedAtNs)) / 1e6)),
       outboxAfter: outbox,
-      rss: { idleMiB: mib(idleRss), peakMiB: mib(peakRss), measures: 'this process: the connector service (plus the tsx loader); the simulator, the LDAP writers and slapd run as their own processes' },
+      rss: {
+        beforeStartMiB: mib(beforeStart),
+        idleMiB: mib(idleRss),
+        peakMiB: mib(peakRss),
+        serviceIdleDeltaMiB: mib(idleRss - beforeStart),
+        servicePeakDeltaMiB: mib(peakRss - beforeStart),
+        measures:
+          'this process: the connector service, plus the tsx loader (~35 MiB) and the benchmark\'s own data (beforeStartMiB: everything but the service); the simulator, the LDAP writers and slapd run as their own processes',
+      },
       serveReadyMs: round(readyMs),
       warnings: logger.warnings,
       errors: logger.errors,

@@ -128,7 +128,7 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
     const task = this.handle(row).finally(() => {
       this.inflight--;
       this.active.delete(task);
-      this.kick();
+      this.kickSoon();
     });
     this.active.add(task);
   }

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: runs every benchmark in its own process, one after the other (they would
+ * disturb each other's timings), and prints one JSON object keyed by benchmark; each result is
+ * also written to bench/results/<name>.json.
+ *
+ *   npm run bench [-- full-sync listener-latency]   (default: all)
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ALL = ['full-sync', 'directory-read', 'listener-latency', 'listener-burst', 'web-pages'];
+
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const names = wanted.length > 0 ? wanted : ALL;
+const unknown = names.filter((name) => !ALL.includes(name));
+if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
+
+mkdirSync('bench/results', { recursive: true });
+const results: Record<string, unknown> = {};
+for (const name of names) {
+  process.stderr.write(`bench: ${name}…\n`);
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', `bench/${name}.ts`], { maxBuffer: 1 << 26, timeout: 20 * 60_000 });
+  const result: unknown = JSON.parse(stdout);
+  writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  results[name] = result;
+}
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
