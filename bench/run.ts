@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const ALL = ['full-sync', 'directory-read', 'listener-latency', 'listener-burst', 'web-pages'];
+const ALL = ['full-sync', 'directory-read', 'listener-latency', 'listener-burst', 'serve-idle', 'web-pages'];
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const names = wanted.length > 0 ? wanted : ALL;
