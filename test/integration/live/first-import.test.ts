@@ -1,23 +1,19 @@
 /** A fresh install pushes nothing to pascom until the admin ran the first Import. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
-import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
-import { Udm } from '../../fixtures/udm.js';
+import type { PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import type { SlapdHandle } from '../../fixtures/slapd/index.js';
+import type { Udm } from '../../fixtures/udm.js';
 import { waitFor } from '../../fixtures/wait.js';
-import { identityOf, startLive } from './live-harness.js';
+import { identityOf, startLive, startTestDirectory, stopTestDirectory } from './live-harness.js';
 
 let slapd: SlapdHandle;
 let sim: PascomSimulator;
 let udm: Udm;
 
 beforeAll(async () => {
-  [slapd, sim] = await Promise.all([startSlapd(), startPascomSimulator()]);
-  udm = new Udm(slapd);
+  ({ slapd, sim, udm } = await startTestDirectory());
 });
-afterAll(async () => {
-  await udm.close();
-  await Promise.all([slapd.stop(), sim.stop()]);
-});
+afterAll(() => stopTestDirectory({ slapd, sim, udm }));
 
 it('starts live sync only after the first import', async () => {
   await udm.createUser({ username: 'first.one', firstname: 'F', lastname: 'One', activated: true });

@@ -18,11 +18,11 @@ import { parseListenerFile } from '../../../listener/appcenter-files.js';
 import { cli } from '../cli/cli-harness.js';
 import { connectorFixture, type ConnectorFixture } from '../../fixtures/connector.js';
 import { deletedChange, groupChange, ListenerDirectory, pythonJsonDump, userChange, type ListenerUdmVersion } from '../../fixtures/listener-files.js';
-import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
-import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
+import type { PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import type { SlapdHandle } from '../../fixtures/slapd/index.js';
 import type { UdmUserProps } from '../../fixtures/slapd/ucs-user-entry.js';
-import { Udm } from '../../fixtures/udm.js';
-import { startLive } from './live-harness.js';
+import type { Udm } from '../../fixtures/udm.js';
+import { startLive, startTestDirectory, stopTestDirectory } from './live-harness.js';
 import { expectExactState } from './resilience-expect.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -35,13 +35,9 @@ let fixture: ConnectorFixture;
 let listener: ListenerDirectory;
 
 beforeAll(async () => {
-  [slapd, sim] = await Promise.all([startSlapd(), startPascomSimulator()]);
-  udm = new Udm(slapd);
+  ({ slapd, sim, udm } = await startTestDirectory());
 });
-afterAll(async () => {
-  await udm.close();
-  await Promise.all([slapd.stop(), sim.stop()]);
-});
+afterAll(() => stopTestDirectory({ slapd, sim, udm }));
 let listenerDir: string;
 
 beforeEach(async () => {

@@ -1,8 +1,9 @@
 /** A running connector service (listener + runner, no web page) on the test directory and simulator. */
 import { ConnectorService } from '../../../app/serve/connector-service.js';
 import { connectorFixture, memoryLogger, type ConnectorFixture } from '../../fixtures/connector.js';
-import type { PascomSimulator, Identity } from '../../fixtures/pascom-simulator/index.js';
-import type { SlapdHandle } from '../../fixtures/slapd/index.js';
+import { startPascomSimulator, type Identity, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
+import { Udm } from '../../fixtures/udm.js';
 
 export interface LiveConnector {
   readonly service: ConnectorService;
@@ -36,4 +37,21 @@ async function onFixture(fixture: ConnectorFixture): Promise<LiveConnector> {
 
 export function identityOf(sim: PascomSimulator, login: string): Identity | undefined {
   return sim.identities().find((i) => i['003use_name'] === login);
+}
+
+export interface TestDirectory {
+  readonly slapd: SlapdHandle;
+  readonly sim: PascomSimulator;
+  readonly udm: Udm;
+}
+
+/** A test file's world: a real slapd, the pascom simulator and the UDM-like helper. */
+export async function startTestDirectory(): Promise<TestDirectory> {
+  const [slapd, sim] = await Promise.all([startSlapd(), startPascomSimulator()]);
+  return { slapd, sim, udm: new Udm(slapd) };
+}
+
+export async function stopTestDirectory(world: TestDirectory): Promise<void> {
+  await world.udm.close();
+  await Promise.all([world.slapd.stop(), world.sim.stop()]);
 }

@@ -3,11 +3,11 @@
  * pascom as the right request, and nothing else is sent.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
-import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
-import { Udm } from '../../fixtures/udm.js';
+import type { PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import type { SlapdHandle } from '../../fixtures/slapd/index.js';
+import type { Udm } from '../../fixtures/udm.js';
 import { waitFor } from '../../fixtures/wait.js';
-import { identityOf, startLive, type LiveConnector } from './live-harness.js';
+import { identityOf, startLive, type LiveConnector, startTestDirectory, stopTestDirectory } from './live-harness.js';
 
 let slapd: SlapdHandle;
 let sim: PascomSimulator;
@@ -16,13 +16,9 @@ let seq = 0;
 const login = (): string => `live${++seq}p${process.pid % 1000}`;
 
 beforeAll(async () => {
-  [slapd, sim] = await Promise.all([startSlapd(), startPascomSimulator()]);
-  udm = new Udm(slapd);
+  ({ slapd, sim, udm } = await startTestDirectory());
 });
-afterAll(async () => {
-  await udm.close();
-  await Promise.all([slapd.stop(), sim.stop()]);
-});
+afterAll(() => stopTestDirectory({ slapd, sim, udm }));
 
 const MODES = [
   { mode: 'syncrepl', overrides: { listener: { mode: 'syncrepl' } } },

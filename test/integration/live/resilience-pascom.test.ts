@@ -3,11 +3,11 @@
  * Every change still arrives exactly once, in order per user, and Retry-After is honoured.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startPascomSimulator, type JournalEntry, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
-import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
-import { Udm } from '../../fixtures/udm.js';
+import type { JournalEntry, PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import type { SlapdHandle } from '../../fixtures/slapd/index.js';
+import type { Udm } from '../../fixtures/udm.js';
 import { waitFor } from '../../fixtures/wait.js';
-import { startLive, type LiveConnector } from './live-harness.js';
+import { startLive, type LiveConnector, startTestDirectory, stopTestDirectory } from './live-harness.js';
 import { expectExactState, loginOf, type PascomState } from './resilience-expect.js';
 
 let slapd: SlapdHandle;
@@ -16,13 +16,9 @@ let udm: Udm;
 let live: LiveConnector;
 
 beforeAll(async () => {
-  [slapd, sim] = await Promise.all([startSlapd(), startPascomSimulator()]);
-  udm = new Udm(slapd);
+  ({ slapd, sim, udm } = await startTestDirectory());
 });
-afterAll(async () => {
-  await udm.close();
-  await Promise.all([slapd.stop(), sim.stop()]);
-});
+afterAll(() => stopTestDirectory({ slapd, sim, udm }));
 beforeEach(async () => {
   sim.clearFaults();
   live = await startLive(slapd, sim, { listener: { mode: 'syncrepl' }, extensions: { digits: 4, pool: '9000-9999' } });

@@ -8,11 +8,11 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHECKPOINT_KEYS } from '../../../app/serve/listener-runtime.js';
-import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
-import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
-import { Udm } from '../../fixtures/udm.js';
+import type { PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import type { SlapdHandle } from '../../fixtures/slapd/index.js';
+import type { Udm } from '../../fixtures/udm.js';
 import { waitFor } from '../../fixtures/wait.js';
-import { startLive } from './live-harness.js';
+import { startLive, startTestDirectory, stopTestDirectory } from './live-harness.js';
 import { expectExactState } from './resilience-expect.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
@@ -23,13 +23,9 @@ let sim: PascomSimulator;
 let udm: Udm;
 
 beforeAll(async () => {
-  [slapd, sim] = await Promise.all([startSlapd(), startPascomSimulator()]);
-  udm = new Udm(slapd);
+  ({ slapd, sim, udm } = await startTestDirectory());
 });
-afterAll(async () => {
-  await udm.close();
-  await Promise.all([slapd.stop(), sim.stop()]);
-});
+afterAll(() => stopTestDirectory({ slapd, sim, udm }));
 
 /** Runs `serve` as its own process; a serve that does not give up is killed at the deadline. */
 async function serveOnce(configPath: string, deadlineMs: number): Promise<{ code: number | null; stderr: string }> {

@@ -6,11 +6,11 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { STATUS_KEYS } from '../../../app/sync/status.js';
-import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
-import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
-import { Udm } from '../../fixtures/udm.js';
+import type { PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import type { SlapdHandle } from '../../fixtures/slapd/index.js';
+import type { Udm } from '../../fixtures/udm.js';
 import { waitFor } from '../../fixtures/wait.js';
-import { startLive, type LiveConnector } from './live-harness.js';
+import { startLive, type LiveConnector, startTestDirectory, stopTestDirectory } from './live-harness.js';
 import { expectExactState, type PascomState } from './resilience-expect.js';
 
 const LIVE = 'live (refreshAndPersist)';
@@ -21,13 +21,9 @@ let udm: Udm;
 let live: LiveConnector;
 
 beforeAll(async () => {
-  [slapd, sim] = await Promise.all([startSlapd(), startPascomSimulator()]);
-  udm = new Udm(slapd);
+  ({ slapd, sim, udm } = await startTestDirectory());
 });
-afterAll(async () => {
-  await udm.close();
-  await Promise.all([slapd.stop(), sim.stop()]);
-});
+afterAll(() => stopTestDirectory({ slapd, sim, udm }));
 beforeEach(async () => {
   live = await startLive(slapd, sim, { listener: { mode: 'syncrepl' }, extensions: { digits: 4, pool: '9000-9999' } });
 });
