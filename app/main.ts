@@ -65,11 +65,16 @@ export function createDirectory(config: Config, rules: SyncRules): UcsDirectory 
  * the client's table wants them absolute under it; `phonebookPath` is the table's `phonebook`.
  */
 export function pascomApiOverrides(api: Config['pascom']['api']): PascomApiOverrides {
-  const paths = api.paths === undefined ? undefined : Object.fromEntries(Object.entries(api.paths).map(([k, v]) => [k, v.startsWith('/') ? v : `/${v}`]));
+  const paths =
+    api.paths === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(api.paths).map(([k, v]) => [k, v.startsWith('/') ? v : `/${v}`]));
   const { phonebookPath, ...fields } = api.fields ?? {};
   return {
     ...(paths === undefined ? {} : { paths }),
-    ...(api.fields === undefined ? {} : { fields: { ...fields, ...(phonebookPath === undefined ? {} : { phonebook: phonebookPath }) } }),
+    ...(api.fields === undefined
+      ? {}
+      : { fields: { ...fields, ...(phonebookPath === undefined ? {} : { phonebook: phonebookPath }) } }),
   };
 }
 
@@ -105,7 +110,12 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
             logger,
             random: Math.random,
             handlers: {
-              [APPLY_KIND]: createApplyHandler({ pascom, anchors: store.anchors, loginHolders: store.loginHolders, roles: rules.roles }),
+              [APPLY_KIND]: createApplyHandler({
+                pascom,
+                anchors: store.anchors,
+                loginHolders: store.loginHolders,
+                roles: rules.roles,
+              }),
               [EVENT_KIND]: createEventHandler({
                 pascom,
                 pascomExtensions: new PascomExtensionCache(pascom, () => rules.roles),

@@ -37,7 +37,10 @@ interface Timing {
  * Runs every contender once per round, `runs` rounds, so that load from other processes on a
  * shared machine hits all of them alike; reports each one's best.
  */
-async function interleaved(runs: number, contenders: Record<string, () => Promise<number>>): Promise<Record<string, Timing>> {
+async function interleaved(
+  runs: number,
+  contenders: Record<string, () => Promise<number>>,
+): Promise<Record<string, Timing>> {
   const timings: Record<string, Timing> = {};
   for (let round = 0; round < runs; round++) {
     for (const [name, fn] of Object.entries(contenders)) {
@@ -60,10 +63,15 @@ function timingOf(timings: Record<string, Timing>, name: string): Timing {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({
+    options: { n: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' } },
+  });
   const n = Number(values.n);
   const runs = Number(values.runs);
-  const slapd = await startSlapd({ users: generateUsers(n).map((u) => ({ ...u, activated: true })), readyTimeoutMs: 60_000 });
+  const slapd = await startSlapd({
+    users: generateUsers(n).map((u) => ({ ...u, activated: true })),
+    readyTimeoutMs: 60_000,
+  });
   try {
     const attributes = ['entryUUID', ...attributesForRules(DEFAULT_MAPPING)];
     const directory = new UcsDirectory({
@@ -81,7 +89,22 @@ async function main(): Promise<void> {
     const readWithLdapsearch = async (): Promise<number> => {
       const { stdout } = await run(
         'ldapsearch',
-        ['-x', '-LLL', '-H', slapd.url, '-D', slapd.computerDn, '-w', slapd.computerPassword, '-b', slapd.baseDn, '-E', `pr=${PAGE_SIZE}/noprompt`, USER_FILTER, ...attributes],
+        [
+          '-x',
+          '-LLL',
+          '-H',
+          slapd.url,
+          '-D',
+          slapd.computerDn,
+          '-w',
+          slapd.computerPassword,
+          '-b',
+          slapd.baseDn,
+          '-E',
+          `pr=${PAGE_SIZE}/noprompt`,
+          USER_FILTER,
+          ...attributes,
+        ],
         { maxBuffer: 1 << 30 },
       );
       return stdout.split('\ndn: ').length;
@@ -93,13 +116,22 @@ async function main(): Promise<void> {
       return users.length;
     };
     const readPaged = async (): Promise<number> => (await directory.readEnabledUsers()).length;
-    const timings = await interleaved(runs, { ldapsearch: readWithLdapsearch, ldapts: readWithLdapts, pagedSearch: readPaged });
+    const timings = await interleaved(runs, {
+      ldapsearch: readWithLdapsearch,
+      ldapts: readWithLdapts,
+      pagedSearch: readPaged,
+    });
     const ldapsearch = timingOf(timings, 'ldapsearch');
     const ldapts = timingOf(timings, 'ldapts');
     const paged = timingOf(timings, 'pagedSearch');
     const out = {
       benchmark: 'directory-read',
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage: loadavg().map((l) => Number(l.toFixed(2))) },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        node: process.version,
+        loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+      },
       users: n,
       attributes: attributes.length,
       pageSize: PAGE_SIZE,

@@ -34,22 +34,37 @@ async function freePort(): Promise<number> {
 }
 
 /** The simulator as its own process; `counters()` over its control API. */
-async function startSimulatorProcess(): Promise<{ sim: PascomSimulator; child: ChildProcess; counters: () => Promise<Record<string, unknown>> }> {
+async function startSimulatorProcess(): Promise<{
+  sim: PascomSimulator;
+  child: ChildProcess;
+  counters: () => Promise<Record<string, unknown>>;
+}> {
   const port = await freePort();
   const password = 'bench-secret';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/pascom-simulator/standalone.ts', '--port', String(port), '--password', password], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/fixtures/pascom-simulator/standalone.ts', '--port', String(port), '--password', password],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const ok = await fetch(`${url}/_sim/counters`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/_sim/counters`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error('the simulator did not start');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const sim = { url, instance: 'acme', user: 'moby', password } as PascomSimulator;
-  return { sim, child, counters: async () => (await (await fetch(`${url}/_sim/counters`)).json()) as Record<string, unknown> };
+  return {
+    sim,
+    child,
+    counters: async () => (await (await fetch(`${url}/_sim/counters`)).json()) as Record<string, unknown>,
+  };
 }
 
 /**
@@ -60,7 +75,9 @@ async function startSimulatorProcess(): Promise<{ sim: PascomSimulator; child: C
 async function cliPeakRss(args: readonly string[]): Promise<{ ms: number; peakRssMb: number; code: number | null }> {
   const start = performance.now();
   const flags = (process.env['BENCH_CLI_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
-  const child = spawn(process.execPath, [...flags, 'dist/app/cli/main.js', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, 'dist/app/cli/main.js', ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let peakKb = 0;
   const timer = setInterval(() => {
     try {
@@ -82,7 +99,11 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; ms: numbe
   const start = performance.now();
   try {
     const result = await fn();
-    return { result, ms: Math.round(performance.now() - start), peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20) };
+    return {
+      result,
+      ms: Math.round(performance.now() - start),
+      peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -94,50 +115,121 @@ function writes(counters: Record<string, unknown>): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, 'skip-import': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { n: { type: 'string', default: '10000' }, 'skip-import': { type: 'boolean', default: false } },
+  });
   const n = Number(values.n);
   // Every user enabled, each with an office number whose internal part is unique (as in a real
   // company): the generator's varied formats would make most of 10,000 users claim the same few.
-  const users = generateUsers(n, { seed: 42 }).map((u, i) => ({ ...u, activated: true, disabled: false, phone: [`+49 441 12345-${100000 + i}`] }));
+  const users = generateUsers(n, { seed: 42 }).map((u, i) => ({
+    ...u,
+    activated: true,
+    disabled: false,
+    phone: [`+49 441 12345-${100000 + i}`],
+  }));
   const loadStart = performance.now();
   const slapd = await startSlapd({ users });
   const loadMs = Math.round(performance.now() - loadStart);
   const filter = '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))';
-  const attrs = ['entryUUID', 'uid', 'displayName', 'givenName', 'sn', 'mailPrimaryAddress', 'telephoneNumber', 'homePhone', 'mobile', 'sambaAcctFlags', 'shadowExpire', 'krb5KDCFlags'];
+  const attrs = [
+    'entryUUID',
+    'uid',
+    'displayName',
+    'givenName',
+    'sn',
+    'mailPrimaryAddress',
+    'telephoneNumber',
+    'homePhone',
+    'mobile',
+    'sambaAcctFlags',
+    'shadowExpire',
+    'krb5KDCFlags',
+  ];
   const floors: number[] = [];
   for (let i = 0; i < 3; i++) {
     const start = performance.now();
-    await run('ldapsearch', ['-x', '-LLL', '-H', slapd.url, '-D', slapd.computerDn, '-w', slapd.computerPassword, '-b', slapd.baseDn, '-E', 'pr=1000/noprompt', filter, ...attrs], { maxBuffer: 1 << 30 });
+    await run(
+      'ldapsearch',
+      [
+        '-x',
+        '-LLL',
+        '-H',
+        slapd.url,
+        '-D',
+        slapd.computerDn,
+        '-w',
+        slapd.computerPassword,
+        '-b',
+        slapd.baseDn,
+        '-E',
+        'pr=1000/noprompt',
+        filter,
+        ...attrs,
+      ],
+      { maxBuffer: 1 << 30 },
+    );
     floors.push(performance.now() - start);
   }
   const ldapsearchMs = Math.round(Math.min(...floors));
   const { sim, child, counters } = await startSimulatorProcess();
-  const fixture = await connectorFixture(slapd, sim, { pascom: { concurrency: 16, timeoutMs: 30_000 }, extensions: { digits: 6, pool: '900000-999999' } });
+  const fixture = await connectorFixture(slapd, sim, {
+    pascom: { concurrency: 16, timeoutMs: 30_000 },
+    extensions: { digits: 6, pool: '900000-999999' },
+  });
   const app = createApp(fixture.config, memoryLogger(), { deliver: true });
   try {
     const baselineRssMb = Math.round(process.memoryUsage.rss() / 2 ** 20);
     const simulate = await measured(() => app.fullSync.simulate('bench'));
     const out: Record<string, unknown> = {
       benchmark: 'full-sync',
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memGb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
       users: n,
       slapdLoadMs: loadMs,
       ldapsearchFloorMs: ldapsearchMs,
-      simulate: { ms: simulate.ms, baselineRssMb, peakRssMb: simulate.peakRssMb, creates: simulate.result.plan.summary.create, rejected: simulate.result.plan.summary.rejected, xFloor: Number((simulate.ms / ldapsearchMs).toFixed(2)) },
+      simulate: {
+        ms: simulate.ms,
+        baselineRssMb,
+        peakRssMb: simulate.peakRssMb,
+        creates: simulate.result.plan.summary.create,
+        rejected: simulate.result.plan.summary.rejected,
+        xFloor: Number((simulate.ms / ldapsearchMs).toFixed(2)),
+      },
     };
     if (existsSync('dist/app/cli/main.js')) {
-      out['simulateCli'] = { note: 'node dist/app/cli/main.js simulate --json, its own process', ...(await cliPeakRss(['simulate', '--json', '--config', fixture.configPath])) };
+      out['simulateCli'] = {
+        note: 'node dist/app/cli/main.js simulate --json, its own process',
+        ...(await cliPeakRss(['simulate', '--json', '--config', fixture.configPath])),
+      };
     }
     if (!values['skip-import']) {
-      const imported = await measured(() => app.fullSync.import({ trigger: 'bench', confirmDeletes: false, waitMs: 600_000, runner: app.runner }));
+      const imported = await measured(() =>
+        app.fullSync.import({ trigger: 'bench', confirmDeletes: false, waitMs: 600_000, runner: app.runner }),
+      );
       const before = writes(await counters());
-      const second = await measured(() => app.fullSync.import({ trigger: 'bench', confirmDeletes: false, waitMs: 600_000, runner: app.runner }));
+      const second = await measured(() =>
+        app.fullSync.import({ trigger: 'bench', confirmDeletes: false, waitMs: 600_000, runner: app.runner }),
+      );
       const after = writes(await counters());
       const s = second.result.plan.summary;
-      out['import'] = { ms: imported.ms, peakRssMb: imported.peakRssMb, status: imported.result.status, delivered: imported.result.delivered, failed: imported.result.failed, perSecond: Math.round(imported.result.delivered / (imported.ms / 1000)) };
+      out['import'] = {
+        ms: imported.ms,
+        peakRssMb: imported.peakRssMb,
+        status: imported.result.status,
+        delivered: imported.result.delivered,
+        failed: imported.result.failed,
+        perSecond: Math.round(imported.result.delivered / (imported.ms / 1000)),
+      };
       out['secondImport'] = { ms: second.ms, changes: s.create + s.update + s.delete, writesSent: after - before };
     }
-    out['targets'] = n >= 100_000 ? { simulateMs: 20_000, simulateCliPeakRssMb: 300 } : { simulateMs: 2000, simulateXFloor: 3, importMs: 10_000, secondImportWrites: 0 };
+    out['targets'] =
+      n >= 100_000
+        ? { simulateMs: 20_000, simulateCliPeakRssMb: 300 }
+        : { simulateMs: 2000, simulateXFloor: 3, importMs: 10_000, secondImportWrites: 0 };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {
     await app.close();

@@ -27,14 +27,29 @@ import { mib, RssSampler } from './lib/rss.js';
 import { percentiles, round } from './lib/stats.js';
 import { startStandaloneSimulator, type WireJournalEntry } from './lib/standalone-simulator.js';
 
-const TARGETS = { eventsPerSecond: 2000, lastRequestAfterLastWriteMs: 1000, lost: 0, duplicated: 0, idleRssMiB: 120, serveReadyMs: 1500 };
+const TARGETS = {
+  eventsPerSecond: 2000,
+  lastRequestAfterLastWriteMs: 1000,
+  lost: 0,
+  duplicated: 0,
+  idleRssMiB: 120,
+  serveReadyMs: 1500,
+};
 const BASE_DN = 'dc=example,dc=intranet';
 
 function burstUsers(n: number): GeneratedUser[] {
   return Array.from({ length: n }, (_, i) => {
     const username = `burst${i}`;
     const container = `cn=users,${BASE_DN}`;
-    return { dn: userDn(username, container), container, username, firstname: 'Burst', lastname: `U${i}`, phone: [`0441 777-${100000 + i}`], activated: false };
+    return {
+      dn: userDn(username, container),
+      container,
+      username,
+      firstname: 'Burst',
+      lastname: `U${i}`,
+      phone: [`0441 777-${100000 + i}`],
+      activated: false,
+    };
   });
 }
 
@@ -101,7 +116,11 @@ async function main(): Promise<void> {
     const out = {
       benchmark: 'listener-burst',
       n,
-      writers: { process: 'separate (bench/lib/activation-writer.ts)', connections: Number(values.writers), inflightPerConnection: Number(values.inflight) },
+      writers: {
+        process: 'separate (bench/lib/activation-writer.ts)',
+        connections: Number(values.writers),
+        inflightPerConnection: Number(values.inflight),
+      },
       writeMs: round(lastWriteAt - firstWriteAt),
       writesPerSecond: round(n / ((lastWriteAt - firstWriteAt) / 1000), 0),
       endToEndMs: round(endToEndMs),
@@ -111,7 +130,11 @@ async function main(): Promise<void> {
       duplicated,
       pascomConcurrency: Number(values.concurrency),
       requests: { total: journal.length, byStatus: counters.byStatus, maxInFlight: counters.maxInFlight },
-      simulatorServiceMs: percentiles(journal.filter((e) => e.respondedAtNs !== undefined).map((e) => Number(BigInt(e.respondedAtNs ?? '0') - BigInt(e.receivedAtNs)) / 1e6)),
+      simulatorServiceMs: percentiles(
+        journal
+          .filter((e) => e.respondedAtNs !== undefined)
+          .map((e) => Number(BigInt(e.respondedAtNs ?? '0') - BigInt(e.receivedAtNs)) / 1e6),
+      ),
       outboxAfter: outbox,
       rss: {
         beforeStartMiB: mib(beforeStart),
@@ -120,7 +143,7 @@ async function main(): Promise<void> {
         serviceIdleDeltaMiB: mib(idleRss - beforeStart),
         servicePeakDeltaMiB: mib(peakRss - beforeStart),
         measures:
-          'this process: the connector service, plus the tsx loader (~35 MiB) and the benchmark\'s own data (beforeStartMiB: everything but the service); the simulator, the LDAP writers and slapd run as their own processes',
+          "this process: the connector service, plus the tsx loader (~35 MiB) and the benchmark's own data (beforeStartMiB: everything but the service); the simulator, the LDAP writers and slapd run as their own processes",
       },
       serveReadyMs: round(readyMs),
       warnings: logger.warnings,

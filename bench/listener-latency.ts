@@ -11,7 +11,11 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConnectorService } from '../app/serve/connector-service.js';
-import { startPascomSimulator, type JournalEntry, type PascomSimulator } from '../test/fixtures/pascom-simulator/index.js';
+import {
+  startPascomSimulator,
+  type JournalEntry,
+  type PascomSimulator,
+} from '../test/fixtures/pascom-simulator/index.js';
 import { startSlapd, type SlapdHandle } from '../test/fixtures/slapd/index.js';
 import { Udm } from '../test/fixtures/udm.js';
 import { benchConfig } from './lib/connector-config.js';
@@ -32,11 +36,20 @@ interface ModeResult {
 }
 
 function displayNameOf(entry: JournalEntry): unknown {
-  return typeof entry.body === 'object' && entry.body !== null ? (entry.body as Record<string, unknown>)['003use_bez'] : undefined;
+  return typeof entry.body === 'object' && entry.body !== null
+    ? (entry.body as Record<string, unknown>)['003use_bez']
+    : undefined;
 }
 
 /** Modifies the user `n` times, one change at a time, and measures each change's way to pascom. */
-async function measure(udm: Udm, sim: PascomSimulator, dn: string, login: string, n: number, label: string): Promise<{ fromResolved: number[]; fromIssued: number[] }> {
+async function measure(
+  udm: Udm,
+  sim: PascomSimulator,
+  dn: string,
+  login: string,
+  n: number,
+  label: string,
+): Promise<{ fromResolved: number[]; fromIssued: number[] }> {
   const fromResolved: number[] = [];
   const fromIssued: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -44,7 +57,11 @@ async function measure(udm: Udm, sim: PascomSimulator, dn: string, login: string
     const issued = wallClockMs();
     await udm.modifyUser(dn, { displayName: name });
     const resolved = wallClockMs();
-    const [put] = await sim.waitForRequests((e) => e.method === 'PUT' && e.login === login && displayNameOf(e) === name, 1, 10_000);
+    const [put] = await sim.waitForRequests(
+      (e) => e.method === 'PUT' && e.login === login && displayNameOf(e) === name,
+      1,
+      10_000,
+    );
     if (put === undefined) throw new Error(`no PUT for change ${i}`);
     fromResolved.push(put.receivedAtMs - resolved);
     fromIssued.push(put.receivedAtMs - issued);
@@ -61,7 +78,10 @@ async function runMode(
   pollIntervalMs: number,
 ): Promise<ModeResult> {
   const login = `latency.${mode}`;
-  const bench = await benchConfig(slapd, sim, { listener: { mode, pollIntervalMs }, extensions: { digits: 4, pool: '9000-9999' } });
+  const bench = await benchConfig(slapd, sim, {
+    listener: { mode, pollIntervalMs },
+    extensions: { digits: 4, pool: '9000-9999' },
+  });
   const logger = quietLogger();
   let service: ConnectorService | undefined;
   try {
@@ -72,7 +92,11 @@ async function runMode(
       await untilReason(service, 'listener.mode is poll');
     }
     const { dn } = await udm.createUser({ username: login, firstname: 'Lat', lastname: mode, activated: true });
-    await sim.waitForRequests((e) => e.method === 'POST' && e.status === 201 && displayNameOf(e) === `Lat ${mode}`, 1, 20_000);
+    await sim.waitForRequests(
+      (e) => e.method === 'POST' && e.status === 201 && displayNameOf(e) === `Lat ${mode}`,
+      1,
+      20_000,
+    );
     const { fromResolved, fromIssued } = await measure(udm, sim, dn, login, n, `Lat ${mode}`);
     return {
       mode,
@@ -90,7 +114,11 @@ async function runMode(
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { n: { type: 'string', default: '1000' }, 'poll-n': { type: 'string', default: '50' }, 'poll-interval': { type: 'string', default: '100' } },
+    options: {
+      n: { type: 'string', default: '1000' },
+      'poll-n': { type: 'string', default: '50' },
+      'poll-interval': { type: 'string', default: '100' },
+    },
   });
   const n = Number(values.n);
   const pollN = Number(values['poll-n']);

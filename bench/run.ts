@@ -21,7 +21,10 @@ mkdirSync('bench/results', { recursive: true });
 const results: Record<string, unknown> = {};
 for (const name of names) {
   process.stderr.write(`bench: ${name}…\n`);
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', `bench/${name}.ts`], { maxBuffer: 1 << 26, timeout: 20 * 60_000 });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', `bench/${name}.ts`], {
+    maxBuffer: 1 << 26,
+    timeout: 20 * 60_000,
+  });
   const result: unknown = JSON.parse(stdout);
   writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(result, null, 2)}\n`);
   results[name] = result;

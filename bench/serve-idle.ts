@@ -35,20 +35,31 @@ async function freePort(): Promise<number> {
 const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' } } });
 if (!existsSync('dist/app/cli/main.js')) throw new Error('run `npm run build` first: dist/app/cli/main.js is missing');
 const n = Number(values.n);
-const slapd = await startSlapd({ users: generateUsers(n, { seed: 7 }).map((u, i) => ({ ...u, phone: [`0441 555-${10000 + i}`] })) });
+const slapd = await startSlapd({
+  users: generateUsers(n, { seed: 7 }).map((u, i) => ({ ...u, phone: [`0441 555-${10000 + i}`] })),
+});
 const sim = await startStandaloneSimulator();
 const port = await freePort();
-const bench = await benchConfig(slapd, sim, { http: { port, host: '127.0.0.1' }, extensions: { digits: 5, pool: '90000-99999' }, listener: { mode: 'syncrepl' } });
+const bench = await benchConfig(slapd, sim, {
+  http: { port, host: '127.0.0.1' },
+  extensions: { digits: 5, pool: '90000-99999' },
+  listener: { mode: 'syncrepl' },
+});
 const app = createApp(bench.config, quietLogger(), { deliver: true });
 await app.fullSync.import({ trigger: 'bench', confirmDeletes: false, waitMs: 120_000, runner: app.runner });
 await app.close();
 
 const started = performance.now();
-const child = spawn(process.execPath, ['dist/app/cli/main.js', 'serve', '--config', bench.configPath], { stdio: ['ignore', 'ignore', 'ignore'] });
+const child = spawn(process.execPath, ['dist/app/cli/main.js', 'serve', '--config', bench.configPath], {
+  stdio: ['ignore', 'ignore', 'ignore'],
+});
 const pid = child.pid ?? 0;
 let readyMs: number | undefined;
 for (let i = 0; i < 300 && readyMs === undefined; i++) {
-  const health = await fetch(`http://127.0.0.1:${port}/pascom-connector/healthz`).then((r) => (r.ok ? (r.json() as Promise<{ listener: string | null }>) : undefined), () => undefined);
+  const health = await fetch(`http://127.0.0.1:${port}/pascom-connector/healthz`).then(
+    (r) => (r.ok ? (r.json() as Promise<{ listener: string | null }>) : undefined),
+    () => undefined,
+  );
   if (health?.listener === 'syncrepl') readyMs = Math.round(performance.now() - started);
   else await new Promise((resolve) => setTimeout(resolve, 10));
 }
@@ -71,7 +82,10 @@ process.stdout.write(
       benchmark: 'serve-idle',
       users: n,
       serveReadyMs: readyMs ?? null,
-      idleRssMb: { median: mb([...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0), max: mb(Math.max(...samples)) },
+      idleRssMb: {
+        median: mb([...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0),
+        max: mb(Math.max(...samples)),
+      },
       peakRssMb: mb(hwm),
       exitCodeOnSigterm: code,
       targets: { serveReadyMs: 1500, idleRssMb: 120 },

@@ -6,7 +6,16 @@
 import { startWebHarness } from '../test/web/harness.js';
 import { generateUsers } from '../test/fixtures/user-generator.js';
 
-const ROUTES = ['/status', '/connection', '/mapping', '/mapping?preview=1', '/sync', '/automate', '/authentication', '/login'];
+const ROUTES = [
+  '/status',
+  '/connection',
+  '/mapping',
+  '/mapping?preview=1',
+  '/sync',
+  '/automate',
+  '/authentication',
+  '/login',
+];
 const RUNS = 7;
 
 async function main(): Promise<void> {
@@ -18,7 +27,11 @@ async function main(): Promise<void> {
     const simulateStarted = performance.now();
     const simulated = await client.post('/sync/simulate');
     const simulateMs = performance.now() - simulateStarted;
-    const routes = [...ROUTES, client.pathOf(simulated.location), `${client.pathOf(simulated.location)}?kind=create&q=user1`];
+    const routes = [
+      ...ROUTES,
+      client.pathOf(simulated.location),
+      `${client.pathOf(simulated.location)}?kind=create&q=user1`,
+    ];
     const results: Record<string, { medianMs: number; maxMs: number; status: number }> = {};
     for (const route of routes) {
       const times: number[] = [];
@@ -29,9 +42,19 @@ async function main(): Promise<void> {
         times.push(performance.now() - started);
       }
       times.sort((a, b) => a - b);
-      results[route] = { medianMs: round(times[Math.floor(RUNS / 2)] ?? 0), maxMs: round(times[RUNS - 1] ?? 0), status };
+      results[route] = {
+        medianMs: round(times[Math.floor(RUNS / 2)] ?? 0),
+        maxMs: round(times[RUNS - 1] ?? 0),
+        status,
+      };
     }
-    console.log(JSON.stringify({ users: users.length, runsPerRoute: RUNS, simulateRunMs: round(simulateMs), routes: results }, null, 2));
+    console.log(
+      JSON.stringify(
+        { users: users.length, runsPerRoute: RUNS, simulateRunMs: round(simulateMs), routes: results },
+        null,
+        2,
+      ),
+    );
   } finally {
     await h.close();
   }

@@ -32,12 +32,16 @@ export function parseListenerFile(text: string): ParsedListenerFile {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `not valid JSON (${error instanceof Error ? error.message : String(error)}); truncated?` };
+    return {
+      ok: false,
+      error: `not valid JSON (${error instanceof Error ? error.message : String(error)}); truncated?`,
+    };
   }
   if (!isRecord(json)) return { ok: false, error: 'not a JSON object' };
   const { id, dn, object, udm_object_type: type } = json;
   if (typeof type !== 'string' || type === '') return { ok: false, error: 'missing "udm_object_type"' };
-  if (typeof id !== 'string' || !UUID.test(id)) return { ok: false, error: `"id" is not an entryUUID: ${JSON.stringify(id)}` };
+  if (typeof id !== 'string' || !UUID.test(id))
+    return { ok: false, error: `"id" is not an entryUUID: ${JSON.stringify(id)}` };
   if (typeof dn !== 'string' || dn === '') return { ok: false, error: 'missing "dn"' };
   if (object !== null && !isRecord(object)) return { ok: false, error: '"object" is neither an object nor null' };
   if (type !== 'users/user') return { ok: true, event: undefined, objectType: type };

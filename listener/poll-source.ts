@@ -9,12 +9,16 @@ import type { Anchor } from '../app/core/types.js';
 
 export interface PollDirectory {
   /** Users (any, enabled or not) with `modifyTimestamp >= since` (GeneralizedTime), or all when undefined. */
-  changedSince(since: string | undefined): Promise<Array<{ uuid: Anchor; dn: string; modifyTimestamp: string | undefined }>>;
+  changedSince(
+    since: string | undefined,
+  ): Promise<Array<{ uuid: Anchor; dn: string; modifyTimestamp: string | undefined }>>;
   /** entryUUIDs of every user matching the user filter. */
   enabledUuids(): Promise<Set<Anchor>>;
 }
 
-export type PollEvent = { readonly kind: 'refresh'; readonly uuid: Anchor; readonly dn: string } | { readonly kind: 'gone'; readonly uuid: Anchor };
+export type PollEvent =
+  | { readonly kind: 'refresh'; readonly uuid: Anchor; readonly dn: string }
+  | { readonly kind: 'gone'; readonly uuid: Anchor };
 
 export interface PollSink {
   /** Stores the events and the new checkpoint atomically. */

@@ -15,7 +15,11 @@ import { startSlapd } from '../test/fixtures/slapd/index.js';
 import { generateUsers } from '../test/fixtures/user-generator.js';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '8080' }, users: { type: 'string', default: '50' }, 'pascom-port': { type: 'string', default: '0' } },
+  options: {
+    port: { type: 'string', default: '8080' },
+    users: { type: 'string', default: '50' },
+    'pascom-port': { type: 'string', default: '0' },
+  },
 });
 const dir = resolve('.demo');
 rmSync(dir, { recursive: true, force: true });
@@ -24,7 +28,9 @@ mkdirSync(resolve(dir, 'data'), { recursive: true, mode: 0o700 });
 const slapd = await startSlapd({ users: generateUsers(Number(values.users), { seed: 2026 }) });
 const sim = await startPascomSimulator({ port: Number(values['pascom-port']) });
 const ssoSecretFile = resolve(dir, 'sso.secret');
-writeFileSync(ssoSecretFile, `${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')}\n`, { mode: 0o600 });
+writeFileSync(ssoSecretFile, `${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')}\n`, {
+  mode: 0o600,
+});
 const configPath = resolve(dir, 'config.yaml');
 const config = {
   dataDir: resolve(dir, 'data'),
@@ -57,7 +63,12 @@ process.stdout.write(
   ].join('\n'),
 );
 
-const code = await run(['serve', '--config', configPath], { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+const code = await run(['serve', '--config', configPath], {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+});
 await sim.stop();
 await slapd.stop();
 process.exit(code);

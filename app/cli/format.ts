@@ -38,7 +38,9 @@ export function* renderPlanLines(plan: Plan): Generator<string> {
   yield '';
   yield `Plan: ${summaryLine(plan)}`;
   if (plan.blocked !== undefined) {
-    yield `BLOCKED: ${plan.blocked.deletes} deletes exceed deletes.maxPerRun (${plan.blocked.maxPerRun}); ` +
-      'review them and run `import --confirm-deletes` to apply';
+    yield (
+      `BLOCKED: ${plan.blocked.deletes} deletes exceed deletes.maxPerRun (${plan.blocked.maxPerRun}); ` +
+      'review them and run `import --confirm-deletes` to apply'
+    );
   }
 }

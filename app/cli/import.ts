@@ -32,7 +32,10 @@ function openApp(runtime: Runtime): App {
 
 export async function importCommand(runtime: Runtime, io: CliIo, flags: ImportFlags): Promise<number> {
   const app = openApp(runtime);
-  const bar = !flags.json && io.stderr.isTTY === true ? new SingleBar({ stream: io.stderr, format: 'import |{bar}| {value}/{total} changes, {failed} failed' }) : undefined;
+  const bar =
+    !flags.json && io.stderr.isTTY === true
+      ? new SingleBar({ stream: io.stderr, format: 'import |{bar}| {value}/{total} changes, {failed} failed' })
+      : undefined;
   try {
     const result = await app.fullSync.import({
       trigger: 'cli',
@@ -61,7 +64,9 @@ function exitCode(result: ImportResult): number {
 
 async function report(io: CliIo, result: ImportResult, json: boolean): Promise<void> {
   if (json) {
-    await writePlanJson(io.stdout, result.plan, { result: { status: result.status, delivered: result.delivered, failed: result.failed, queued: result.queued } });
+    await writePlanJson(io.stdout, result.plan, {
+      result: { status: result.status, delivered: result.delivered, failed: result.failed, queued: result.queued },
+    });
     return;
   }
   await writeLines(io.stdout, renderPlanLines(result.plan));
@@ -69,7 +74,12 @@ async function report(io: CliIo, result: ImportResult, json: boolean): Promise<v
     println(io.stderr, `import blocked: ${blockedMessage(result.plan)}`);
     return;
   }
-  println(io.stdout, `Import ${result.status}: ${result.delivered} changes delivered, ${result.failed} failed, ${result.queued} still queued (${summaryLine(result.plan)})`);
-  if (result.failed > 0) println(io.stderr, 'Refused changes are listed by `pascom-connector status` (dead letters) with pascom\'s reason.');
-  if (result.queued > 0) println(io.stderr, 'Changes still queued are delivered by `pascom-connector serve` as soon as pascom answers.');
+  println(
+    io.stdout,
+    `Import ${result.status}: ${result.delivered} changes delivered, ${result.failed} failed, ${result.queued} still queued (${summaryLine(result.plan)})`,
+  );
+  if (result.failed > 0)
+    println(io.stderr, "Refused changes are listed by `pascom-connector status` (dead letters) with pascom's reason.");
+  if (result.queued > 0)
+    println(io.stderr, 'Changes still queued are delivered by `pascom-connector serve` as soon as pascom answers.');
 }

@@ -22,7 +22,9 @@ export interface TriggerResult {
 }
 
 export function ingestListenerDirectory(runtime: Runtime, dir: string, quarantineDir: string): TriggerResult {
-  const names = readdirSync(dir).filter((name) => LISTENER_FILE_NAME.test(name)).sort();
+  const names = readdirSync(dir)
+    .filter((name) => LISTENER_FILE_NAME.test(name))
+    .sort();
   const events: ListenerFileEvent[] = [];
   let ignored = 0;
   let quarantined = 0;
@@ -31,7 +33,11 @@ export function ingestListenerDirectory(runtime: Runtime, dir: string, quarantin
     if (!parsed.ok) {
       mkdirSync(quarantineDir, { recursive: true, mode: 0o700 });
       copyFileSync(join(dir, name), join(quarantineDir, name));
-      runtime.logger.error('malformed App Center listener file quarantined', { file: name, error: parsed.error, quarantine: quarantineDir });
+      runtime.logger.error('malformed App Center listener file quarantined', {
+        file: name,
+        error: parsed.error,
+        quarantine: quarantineDir,
+      });
       quarantined++;
     } else if (parsed.event === undefined) {
       ignored++;
@@ -53,6 +59,9 @@ export async function listenerTriggerCommand(runtime: Runtime, io: CliIo): Promi
   const quarantine = join(runtime.config.dataDir, 'listener-quarantine');
   const result = ingestListenerDirectory(runtime, dir, quarantine);
   runtime.logger.info('App Center listener files ingested', { ...result });
-  println(io.stdout, `${result.events} changes stored from ${result.files} files (${result.ignored} other objects, ${result.quarantined} quarantined)`);
+  println(
+    io.stdout,
+    `${result.events} changes stored from ${result.files} files (${result.ignored} other objects, ${result.quarantined} quarantined)`,
+  );
   return 0;
 }

@@ -73,7 +73,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         case 'simulate':
           return await simulateCommand(runtime, io, { json: values.json });
         case 'import':
-          return await importCommand(runtime, io, { json: values.json, confirmDeletes: values['confirm-deletes'], waitSeconds });
+          return await importCommand(runtime, io, {
+            json: values.json,
+            confirmDeletes: values['confirm-deletes'],
+            waitSeconds,
+          });
         case 'auth-test':
           return await authTestCommand(runtime, io, { user: values.user, json: values.json });
         case 'status':

@@ -20,7 +20,11 @@ export interface Runtime {
   readonly logger: AppLogger;
 }
 
-export async function loadRuntime(configPath: string | undefined, io: CliIo, options: { quiet: boolean }): Promise<Runtime> {
+export async function loadRuntime(
+  configPath: string | undefined,
+  io: CliIo,
+  options: { quiet: boolean },
+): Promise<Runtime> {
   const result = await loadConfig({ path: configPath, env: io.env });
   if (!result.ok) {
     println(io.stderr, 'error: the configuration is not valid:');

@@ -24,12 +24,17 @@ function nextSignal(signals: NodeJS.EventEmitter, timeoutMs: number | undefined)
   const waits: Array<Promise<Wake>> = (['SIGTERM', 'SIGINT', 'SIGHUP'] as const).map((name) =>
     once(signals, name, { signal: controller.signal }).then(() => name),
   );
-  if (timeoutMs !== undefined) waits.push(new Promise((resolve) => setTimeout(() => resolve('timer'), timeoutMs).unref()));
+  if (timeoutMs !== undefined)
+    waits.push(new Promise((resolve) => setTimeout(() => resolve('timer'), timeoutMs).unref()));
   return Promise.race(waits).finally(() => controller.abort());
 }
 
 /** Loads the config until it is valid, or resolves undefined when told to stop meanwhile. */
-async function usableConfig(configPath: string | undefined, io: CliIo, signals: NodeJS.EventEmitter): Promise<{ config: Config; path: string } | undefined> {
+async function usableConfig(
+  configPath: string | undefined,
+  io: CliIo,
+  signals: NodeJS.EventEmitter,
+): Promise<{ config: Config; path: string } | undefined> {
   for (;;) {
     const loaded = await loadConfig({ path: configPath, env: io.env });
     if (loaded.ok) return { config: loaded.config, path: loaded.path };
@@ -41,11 +46,19 @@ async function usableConfig(configPath: string | undefined, io: CliIo, signals: 
   }
 }
 
-export async function serveCommand(configPath: string | undefined, io: CliIo, signals: NodeJS.EventEmitter): Promise<number> {
+export async function serveCommand(
+  configPath: string | undefined,
+  io: CliIo,
+  signals: NodeJS.EventEmitter,
+): Promise<number> {
   const ready = await usableConfig(configPath, io, signals);
   if (ready === undefined) return 0;
   const { config } = ready;
-  const logger: AppLogger = createLogger({ level: config.log.level, dataDir: config.dataDir, console: config.log.level });
+  const logger: AppLogger = createLogger({
+    level: config.log.level,
+    dataDir: config.dataDir,
+    console: config.log.level,
+  });
   logger.registerSecret(config.ucs.password);
   logger.registerSecret(config.pascom.password);
   try {
@@ -55,7 +68,13 @@ export async function serveCommand(configPath: string | undefined, io: CliIo, si
   }
 }
 
-async function serveWith(config: Config, configPath: string, logger: AppLogger, io: CliIo, signals: NodeJS.EventEmitter): Promise<number> {
+async function serveWith(
+  config: Config,
+  configPath: string,
+  logger: AppLogger,
+  io: CliIo,
+  signals: NodeJS.EventEmitter,
+): Promise<number> {
   const service = new ConnectorService(configPath, io.env, logger);
   await service.start(config);
   const web = await startWebServer(
@@ -73,7 +92,11 @@ async function serveWith(config: Config, configPath: string, logger: AppLogger, 
       },
       clock: systemClock,
       logger,
-      publicRoutes: healthRoutes(() => service.current().store, service.metrics, () => systemClock.now().getTime()),
+      publicRoutes: healthRoutes(
+        () => service.current().store,
+        service.metrics,
+        () => systemClock.now().getTime(),
+      ),
       nextScheduledRun: () => service.nextScheduledRun(),
     },
     { host: config.http.host, port: config.http.port },
@@ -86,7 +109,10 @@ async function serveWith(config: Config, configPath: string, logger: AppLogger, 
     if (wake !== 'SIGHUP') break;
     const result = await service.reload();
     if (result.ok) logger.info('configuration reloaded on SIGHUP');
-    else logger.error('SIGHUP: the new configuration is not valid; still running with the previous one', { errors: result.errors.map((e) => e.message) });
+    else
+      logger.error('SIGHUP: the new configuration is not valid; still running with the previous one', {
+        errors: result.errors.map((e) => e.message),
+      });
   }
   logger.info('stopping: draining deliveries in flight');
   await web.close();

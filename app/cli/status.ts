@@ -29,11 +29,19 @@ function renderStatus(report: StatusReport): string {
   for (const run of [report.lastImport, report.lastSimulate]) {
     if (run === undefined) continue;
     const s = run.summary;
-    const counts = s === null ? '' : ` — ${s.create} create, ${s.update} update, ${s.delete} delete, ${s.unchanged} unchanged, ${s.rejected} rejected`;
-    lines.push(`Last ${run.kind.padEnd(9)} ${time(run.finishedAt)} ${run.status}${counts}${run.error === null ? '' : ` (${run.error})`}`);
+    const counts =
+      s === null
+        ? ''
+        : ` — ${s.create} create, ${s.update} update, ${s.delete} delete, ${s.unchanged} unchanged, ${s.rejected} rejected`;
+    lines.push(
+      `Last ${run.kind.padEnd(9)} ${time(run.finishedAt)} ${run.status}${counts}${run.error === null ? '' : ` (${run.error})`}`,
+    );
   }
   if (report.deadLetters.length > 0) {
-    lines.push('', 'Dead letters (pascom refused these changes; fix the cause, then retry or discard them on the page):');
+    lines.push(
+      '',
+      'Dead letters (pascom refused these changes; fix the cause, then retry or discard them on the page):',
+    );
     for (const dead of report.deadLetters) lines.push(`  #${dead.id} ${dead.login ?? dead.uuid}: ${dead.error}`);
   }
   return lines.join('\n');

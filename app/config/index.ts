@@ -1,5 +1,13 @@
 /** The config module: one schema, one loader, one writer (design.md §5). */
-export { configSchema, KEY_CATALOG, parsePool, DEFAULT_USER_FILTER, DEFAULT_SCHEDULE, DEFAULT_APPCENTER_DIR, DEFAULT_SSO_SECRET_FILE } from './schema.js';
+export {
+  configSchema,
+  KEY_CATALOG,
+  parsePool,
+  DEFAULT_USER_FILTER,
+  DEFAULT_SCHEDULE,
+  DEFAULT_APPCENTER_DIR,
+  DEFAULT_SSO_SECRET_FILE,
+} from './schema.js';
 export type { Config, ConfigFile } from './schema.js';
 export { rolesOf, toExtensionRule, toSyncRules } from './sync-rules.js';
 export { TRANSFORMS, POLICIES, sourceProblem } from './mapping-schema.js';

@@ -58,7 +58,10 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
 }
 
 function unknownKeyErrors(issue: Extract<Issue, { code: 'unrecognized_keys' }>): ConfigError[] {
-  const section = dottedPath(issue.path.map((segment) => (typeof segment === 'number' ? '[]' : segment))).replace(/\.\[\]/g, '[]');
+  const section = dottedPath(issue.path.map((segment) => (typeof segment === 'number' ? '[]' : segment))).replace(
+    /\.\[\]/g,
+    '[]',
+  );
   const known = KEY_CATALOG[section] ?? [];
   return issue.keys.map((key) => {
     const path = dottedPath([...issue.path, key]);

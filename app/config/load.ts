@@ -41,13 +41,19 @@ export type LoadResult =
   | { readonly ok: true; readonly config: Config; readonly path: string; readonly sources: ConfigSources }
   | { readonly ok: false; readonly errors: ConfigError[]; readonly path?: string | undefined };
 
-const SEARCH_ORDER = '--config PATH, else $PASCOM_CONNECTOR_CONFIG, else <dataDir>/config.yaml (dataDir = $PASCOM_CONNECTOR_DATA_DIR or ./data)';
+const SEARCH_ORDER =
+  '--config PATH, else $PASCOM_CONNECTOR_CONFIG, else <dataDir>/config.yaml (dataDir = $PASCOM_CONNECTOR_DATA_DIR or ./data)';
 
 /** Where the config file is, by design.md §5's search order, absolute. */
-export function locateConfigFile(options: Pick<LoadOptions, 'path' | 'env'>, cwd: string): { path: string; chosenBy: string } {
+export function locateConfigFile(
+  options: Pick<LoadOptions, 'path' | 'env'>,
+  cwd: string,
+): { path: string; chosenBy: string } {
   const fromEnv = options.env['PASCOM_CONNECTOR_CONFIG'];
-  if (options.path !== undefined && options.path !== '') return { path: resolve(cwd, options.path), chosenBy: '--config' };
-  if (fromEnv !== undefined && fromEnv !== '') return { path: resolve(cwd, fromEnv), chosenBy: '$PASCOM_CONNECTOR_CONFIG' };
+  if (options.path !== undefined && options.path !== '')
+    return { path: resolve(cwd, options.path), chosenBy: '--config' };
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { path: resolve(cwd, fromEnv), chosenBy: '$PASCOM_CONNECTOR_CONFIG' };
   const dataDir = options.env['PASCOM_CONNECTOR_DATA_DIR'];
   const dir = dataDir === undefined || dataDir === '' ? './data' : dataDir;
   return { path: resolve(cwd, join(dir, 'config.yaml')), chosenBy: '<dataDir>/config.yaml' };
@@ -63,7 +69,10 @@ async function defaultFileExists(path: string): Promise<boolean> {
 function readError(path: string, chosenBy: string, error: unknown): ConfigError {
   const code = error instanceof Error && 'code' in error ? String(error.code) : String(error);
   if (code === 'ENOENT') {
-    return { path: '', message: `no configuration file at ${path} (chosen by ${chosenBy}; looked for ${SEARCH_ORDER}). Copy config.example.yaml there to start.` };
+    return {
+      path: '',
+      message: `no configuration file at ${path} (chosen by ${chosenBy}; looked for ${SEARCH_ORDER}). Copy config.example.yaml there to start.`,
+    };
   }
   return { path: '', message: `cannot read the configuration file ${path} (${code})` };
 }
@@ -84,8 +93,12 @@ function absolutePaths(config: ConfigFile, cwd: string): ConfigFile {
 
 async function missingCaFiles(config: ConfigFile, exists: (path: string) => Promise<boolean>): Promise<ConfigError[]> {
   const errors: ConfigError[] = [];
-  for (const [key, file] of [['ucs.caFile', config.ucs.caFile], ['pascom.caFile', config.pascom.caFile]] as const) {
-    if (file !== undefined && !(await exists(file))) errors.push({ path: key, message: `${key}: ${JSON.stringify(file)} does not exist or cannot be read` });
+  for (const [key, file] of [
+    ['ucs.caFile', config.ucs.caFile],
+    ['pascom.caFile', config.pascom.caFile],
+  ] as const) {
+    if (file !== undefined && !(await exists(file)))
+      errors.push({ path: key, message: `${key}: ${JSON.stringify(file)} does not exist or cannot be read` });
   }
   return errors;
 }
@@ -104,14 +117,32 @@ export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
   const parsed = parseYaml(text, path);
   if (!parsed.ok) return { ok: false, errors: parsed.errors, path };
   const ucsCaPath = options.ucsCaPath ?? UCS_CA_PATH;
-  const ctx = { env: options.env, machineSecretPath: options.machineSecretPath ?? MACHINE_SECRET_PATH, ucsCaPath, ucsCaExists: await exists(ucsCaPath) };
+  const ctx = {
+    env: options.env,
+    machineSecretPath: options.machineSecretPath ?? MACHINE_SECRET_PATH,
+    ucsCaPath,
+    ucsCaExists: await exists(ucsCaPath),
+  };
   const validated = validateConfig(parsed.doc.toJS(), ctx);
   if (!validated.ok) return { ok: false, errors: validated.errors, path };
   const file = absolutePaths(validated.value, cwd);
   const ucs = await resolveSecret('ucs', file.ucs, readFile);
   const pascom = await resolveSecret('pascom', file.pascom, readFile);
-  const errors = [...(ucs.ok ? [] : [ucs.error]), ...(pascom.ok ? [] : [pascom.error]), ...(await missingCaFiles(file, exists))];
+  const errors = [
+    ...(ucs.ok ? [] : [ucs.error]),
+    ...(pascom.ok ? [] : [pascom.error]),
+    ...(await missingCaFiles(file, exists)),
+  ];
   if (!ucs.ok || !pascom.ok || errors.length > 0) return { ok: false, errors, path };
-  const config: Config = { ...file, ucs: { ...file.ucs, password: ucs.password }, pascom: { ...file.pascom, password: pascom.password } };
-  return { ok: true, config, path, sources: { chosenBy, container: validated.container, secrets: { ucs: ucs.source, pascom: pascom.source } } };
+  const config: Config = {
+    ...file,
+    ucs: { ...file.ucs, password: ucs.password },
+    pascom: { ...file.pascom, password: pascom.password },
+  };
+  return {
+    ok: true,
+    config,
+    path,
+    sources: { chosenBy, container: validated.container, secrets: { ucs: ucs.source, pascom: pascom.source } },
+  };
 }

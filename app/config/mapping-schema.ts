@@ -8,7 +8,14 @@ import { DEFAULT_MAPPING } from '../core/default-mapping.js';
 import { show } from './show.js';
 
 /** Every `Transform` of app/core/rules.ts; the type check below fails when the union grows. */
-export const TRANSFORMS = ['trim', 'lowercase', 'uppercase', 'phone', 'internalExtension', 'asciiLogin'] as const satisfies readonly Transform[];
+export const TRANSFORMS = [
+  'trim',
+  'lowercase',
+  'uppercase',
+  'phone',
+  'internalExtension',
+  'asciiLogin',
+] as const satisfies readonly Transform[];
 type MissingTransform = Exclude<Transform, (typeof TRANSFORMS)[number]>;
 const _allTransformsListed: [MissingTransform] extends [never] ? true : never = true;
 
@@ -36,7 +43,11 @@ const sourceSchema = z.string().superRefine((value, ctx) => {
 
 export const mappingRuleShape = {
   /** The pascom field written, e.g. `003use_bez` or `028pho_mobile`. Unique within the mapping. */
-  field: z.string().regex(/^\S+$/, { error: (iss) => `${show(iss.input)} is not a pascom field name (expected a non-empty name without spaces)` }),
+  field: z
+    .string()
+    .regex(/^\S+$/, {
+      error: (iss) => `${show(iss.input)} is not a pascom field name (expected a non-empty name without spaces)`,
+    }),
   /** Shorthand for `sources: [source]`. Give `source` or `sources`, not both. */
   source: sourceSchema.optional(),
   /** Attributes or `{attr}` templates, tried in order until one yields a value. */
@@ -63,21 +74,35 @@ export const mappingRuleSchema = z
   })
   .transform((rule): MappingRule => {
     const sources = rule.sources ?? (rule.source === undefined ? [] : [rule.source]);
-    const base = { field: rule.field, sources, transforms: rule.transforms, required: rule.required, policy: rule.policy };
+    const base = {
+      field: rule.field,
+      sources,
+      transforms: rule.transforms,
+      required: rule.required,
+      policy: rule.policy,
+    };
     return rule.default === undefined ? base : { ...base, default: rule.default };
   });
 
 /** Problems of a whole mapping: duplicate fields and the login role, as `[index or undefined, message]`. */
-export function mappingProblems(rules: readonly MappingRule[], loginField: string): Array<[number | undefined, string]> {
+export function mappingProblems(
+  rules: readonly MappingRule[],
+  loginField: string,
+): Array<[number | undefined, string]> {
   const problems: Array<[number | undefined, string]> = [];
   const seen = new Map<string, number>();
   rules.forEach((rule, index) => {
     const first = seen.get(rule.field);
-    if (first !== undefined) problems.push([index, `field ${show(rule.field)} is already mapped by mapping[${first}] (expected each field once)`]);
+    if (first !== undefined)
+      problems.push([
+        index,
+        `field ${show(rule.field)} is already mapped by mapping[${first}] (expected each field once)`,
+      ]);
     else seen.set(rule.field, index);
   });
   const loginRules = rules.filter((rule) => rule.field === loginField).length;
-  if (loginRules === 0) problems.push([undefined, `has no rule for the login field ${show(loginField)} (expected exactly one)`]);
+  if (loginRules === 0)
+    problems.push([undefined, `has no rule for the login field ${show(loginField)} (expected exactly one)`]);
   return problems;
 }
 

@@ -19,7 +19,9 @@ const nonEmpty = z.string().min(1);
 const fsPath = z.string().min(1);
 const timeoutMs = z.number().int().min(100).max(600_000).default(10_000);
 
-const ldapUrl = z.string().regex(/^ldaps?:\/\/[^\s/]+/i, { error: (iss) => `${show(iss.input)} is not an ldap:// or ldaps:// URL` });
+const ldapUrl = z
+  .string()
+  .regex(/^ldaps?:\/\/[^\s/]+/i, { error: (iss) => `${show(iss.input)} is not an ldap:// or ldaps:// URL` });
 const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), {
   error: (iss) => `${show(iss.input)} is not an http:// or https:// URL`,
 });
@@ -42,7 +44,10 @@ function secretPair(section: string) {
       ctx.addIssue({ code: 'custom', message: 'has both password and passwordFile (expected one of them)' });
     }
     if (value.password === undefined && value.passwordFile === undefined) {
-      ctx.addIssue({ code: 'custom', message: `needs password or passwordFile (e.g. passwordFile: /etc/pascom-connector/${section}.secret)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `needs password or passwordFile (e.g. passwordFile: /etc/pascom-connector/${section}.secret)`,
+      });
     }
   };
 }
@@ -67,7 +72,9 @@ export const ucsShape = {
   /** LDAP filter selecting pascom-enabled users. Default: `(&(univentionObjectType=users/user)(mobydickActivated=TRUE))`. */
   userFilter: z
     .string()
-    .refine(looksLikeFilter, { error: (iss) => `${show(iss.input)} is not an LDAP filter (expected one parenthesised filter such as "(uid=*)")` })
+    .refine(looksLikeFilter, {
+      error: (iss) => `${show(iss.input)} is not an LDAP filter (expected one parenthesised filter such as "(uid=*)")`,
+    })
     .default(DEFAULT_USER_FILTER),
   /** UCS users marked disabled: `remove` treats them as not enabled (default), `sync` ignores the flag. */
   disabledUsers: z.enum(['remove', 'sync']).default('remove'),
@@ -80,7 +87,11 @@ const ucsSchema = z
   .superRefine(secretPair('ucs'))
   .superRefine((ucs, ctx) => {
     if (ucs.starttls && /^ldaps:/i.test(ucs.url)) {
-      ctx.addIssue({ code: 'custom', path: ['starttls'], message: `true cannot be combined with ${show(ucs.url)} (ldaps:// is already TLS; use ldap:// for StartTLS)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['starttls'],
+        message: `true cannot be combined with ${show(ucs.url)} (ldaps:// is already TLS; use ldap:// for StartTLS)`,
+      });
     }
   });
 
@@ -123,7 +134,11 @@ export const pascomShape = {
   /** Base URL of the pascom server, `https://pbx.example.com` (the cloud: `https://pascom.cloud`). */
   url: httpUrl,
   /** Instance name, the first path segment before `/services`. */
-  instance: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: (iss) => `${show(iss.input)} is not an instance name (expected letters, digits, ".", "_" or "-")` }),
+  instance: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, {
+      error: (iss) => `${show(iss.input)} is not an instance name (expected letters, digits, ".", "_" or "-")`,
+    }),
   /** REST user (HTTP Basic). Default `moby`. */
   user: nonEmpty.default('moby'),
   /** REST password (secret), generated in pascom. Prefer `passwordFile`. */
@@ -158,8 +173,13 @@ const poolSchema = z
   .superRefine((text, ctx) => {
     if (text.trim() === '') return;
     const pool = parsePool(text);
-    if (pool === undefined) ctx.addIssue({ code: 'custom', message: `${show(text)} is not a number range (expected "FROM-TO", e.g. "100-199")` });
-    else if (pool.from > pool.to) ctx.addIssue({ code: 'custom', message: `${show(text)} starts above its end (expected FROM ≤ TO)` });
+    if (pool === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${show(text)} is not a number range (expected "FROM-TO", e.g. "100-199")`,
+      });
+    else if (pool.from > pool.to)
+      ctx.addIssue({ code: 'custom', message: `${show(text)} starts above its end (expected FROM ≤ TO)` });
   })
   .transform((text) => (text.trim() === '' ? undefined : parsePool(text)))
   .optional();
@@ -202,15 +222,16 @@ export const listenerShape = {
 const CRON_HINT = '(minute hour day-of-month month day-of-week, e.g. "0 3 * * *")';
 const scheduleSchema = z
   .string()
-  .refine((value) => value.trim() === '' || isValidCron(value), { error: (iss) => `${show(iss.input)} is not a valid cron expression ${CRON_HINT}` })
+  .refine((value) => value.trim() === '' || isValidCron(value), {
+    error: (iss) => `${show(iss.input)} is not a valid cron expression ${CRON_HINT}`,
+  })
   .transform((value) => value.trim())
   .default(DEFAULT_SCHEDULE);
 
-const basePath = z
-  .string()
-  .refine((value) => /^\/[^\s?#]*$/.test(value) && !value.endsWith('/'), {
-    error: (iss) => `${show(iss.input)} is not a URL path (expected it to start with "/" and not end with "/", e.g. "/pascom-connector")`,
-  });
+const basePath = z.string().refine((value) => /^\/[^\s?#]*$/.test(value) && !value.endsWith('/'), {
+  error: (iss) =>
+    `${show(iss.input)} is not a URL path (expected it to start with "/" and not end with "/", e.g. "/pascom-connector")`,
+});
 
 export const httpShape = {
   /** TCP port of the admin page (1–65535). Default 8080. */
@@ -230,7 +251,8 @@ export const httpShape = {
    */
   trustProxy: z
     .union([z.boolean(), z.number().int().min(0), nonEmpty], {
-      error: (iss) => `${show(iss.input)} is not a trust proxy setting (expected true, false, a hop count or addresses such as "loopback, uniquelocal")`,
+      error: (iss) =>
+        `${show(iss.input)} is not a trust proxy setting (expected true, false, a hop count or addresses such as "loopback, uniquelocal")`,
     })
     .default('loopback, uniquelocal'),
   /**
@@ -239,7 +261,13 @@ export const httpShape = {
    * `https://$DOCKER_HOST_NAME.$DOMAINNAME` are always allowed. Default none.
    */
   frameAncestors: z
-    .array(z.string().regex(/^https?:\/\/[^\s/'";]+$/, { error: (iss) => `${show(iss.input)} is not an origin (expected e.g. "https://ucs.example.com")` }))
+    .array(
+      z
+        .string()
+        .regex(/^https?:\/\/[^\s/'";]+$/, {
+          error: (iss) => `${show(iss.input)} is not an origin (expected e.g. "https://ucs.example.com")`,
+        }),
+    )
     .default([]),
 };
 
@@ -273,7 +301,10 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: index === undefined ? ['mapping'] : ['mapping', index, 'field'], message });
     }
   })
-  .transform((config) => ({ ...config, mapping: config.mapping ?? defaultMappingFor(rolesOf(config.pascom.api.fields), DEFAULT_ROLES) }));
+  .transform((config) => ({
+    ...config,
+    mapping: config.mapping ?? defaultMappingFor(rolesOf(config.pascom.api.fields), DEFAULT_ROLES),
+  }));
 
 /** The validated file, defaults applied; secrets may still be file references. */
 export type ConfigFile = z.output<typeof configSchema>;

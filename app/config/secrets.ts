@@ -25,19 +25,28 @@ export async function resolveSecret(
   if (value.password !== undefined) return { ok: true, password: value.password, source: { kind: 'inline' } };
   const file = value.passwordFile;
   const key = `${section}.passwordFile`;
-  if (file === undefined) return { ok: false, error: { path: section, message: `${section}: needs password or passwordFile` } };
+  if (file === undefined)
+    return { ok: false, error: { path: section, message: `${section}: needs password or passwordFile` } };
   let text: string;
   try {
     text = await readFile(file);
   } catch (error) {
-    return { ok: false, error: { path: key, message: `${key}: cannot read ${JSON.stringify(file)} (${errorCode(error)})` } };
+    return {
+      ok: false,
+      error: { path: key, message: `${key}: cannot read ${JSON.stringify(file)} (${errorCode(error)})` },
+    };
   }
   const password = text.replace(/[\r\n]+$/, '');
-  if (password === '') return { ok: false, error: { path: key, message: `${key}: ${JSON.stringify(file)} is empty (expected the password)` } };
+  if (password === '')
+    return {
+      ok: false,
+      error: { path: key, message: `${key}: ${JSON.stringify(file)} is empty (expected the password)` },
+    };
   return { ok: true, password, source: { kind: 'file', path: file } };
 }
 
-const shown = (password: string | undefined): string => (password === undefined || password === '' ? '(not set)' : '(set)');
+const shown = (password: string | undefined): string =>
+  password === undefined || password === '' ? '(not set)' : '(set)';
 
 /** A copy safe to log or show: passwords become "(set)" or "(not set)". */
 export function redactConfig(config: Config): Config {

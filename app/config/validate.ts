@@ -16,7 +16,10 @@ export type Validated =
   | { readonly ok: false; readonly errors: ConfigError[] };
 
 /** Parses YAML; errors say `FILE: line L, column C: what` and never quote the line (it may hold a secret). */
-export function parseYaml(text: string, file: string): { ok: true; doc: Document } | { ok: false; errors: ConfigError[] } {
+export function parseYaml(
+  text: string,
+  file: string,
+): { ok: true; doc: Document } | { ok: false; errors: ConfigError[] } {
   const doc = parseDocument(text);
   if (doc.errors.length === 0) return { ok: true, doc };
   const errors = doc.errors.map((error) => {
@@ -45,10 +48,21 @@ function dropNullEntries(value: Record<string, unknown>): Record<string, unknown
 
 export function validateConfig(raw: unknown, ctx: ContainerContext): Validated {
   if (raw === null || raw === undefined) {
-    return { ok: false, errors: [{ path: '', message: 'the file is empty (expected at least the "ucs:" and "pascom:" sections)' }] };
+    return {
+      ok: false,
+      errors: [{ path: '', message: 'the file is empty (expected at least the "ucs:" and "pascom:" sections)' }],
+    };
   }
   if (!isPlainObject(raw)) {
-    return { ok: false, errors: [{ path: '', message: 'the file does not hold a mapping of keys (expected sections such as "ucs:" and "pascom:")' }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          message: 'the file does not hold a mapping of keys (expected sections such as "ucs:" and "pascom:")',
+        },
+      ],
+    };
   }
   const normalized = dropNullEntries(raw);
   if (raw['schedule'] === null) normalized['schedule'] = '';

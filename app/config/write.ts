@@ -69,7 +69,11 @@ function withoutFileSecret(section: unknown): unknown {
  * `passwordFile` came from that file and is left out, so the reference survives. Does not
  * validate: use `updateConfigFile` to edit an existing file.
  */
-export async function writeConfigFile(path: string, config: Readonly<Record<string, unknown>>, deps?: AtomicWriteDeps): Promise<void> {
+export async function writeConfigFile(
+  path: string,
+  config: Readonly<Record<string, unknown>>,
+  deps?: AtomicWriteDeps,
+): Promise<void> {
   const safe = { ...config, ucs: withoutFileSecret(config['ucs']), pascom: withoutFileSecret(config['pascom']) };
   const cleaned = Object.fromEntries(Object.entries(safe).filter(([, value]) => value !== undefined));
   await writeFileAtomic(path, stringify(cleaned), deps);

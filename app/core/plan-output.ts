@@ -56,12 +56,17 @@ export type PlanJsonSection = 'create' | 'update' | 'delete' | 'rejected';
 export const PLAN_JSON_SECTIONS: readonly PlanJsonSection[] = ['create', 'update', 'delete', 'rejected'];
 
 /** One operation as design.md §5's `--json` shows it, with the list it belongs to; unchanged ones are only counted. */
-export function operationToJson(op: Operation): { section: PlanJsonSection; item: PlanJson[PlanJsonSection][number] } | undefined {
+export function operationToJson(
+  op: Operation,
+): { section: PlanJsonSection; item: PlanJson[PlanJsonSection][number] } | undefined {
   switch (op.kind) {
     case 'create':
       return { section: 'create', item: { uuid: op.uuid, dn: op.dn, login: op.login, record: { ...op.record } } };
     case 'update':
-      return { section: 'update', item: { uuid: op.uuid, dn: op.dn, login: op.login, changes: changesToJson(op.changes) } };
+      return {
+        section: 'update',
+        item: { uuid: op.uuid, dn: op.dn, login: op.login, changes: changesToJson(op.changes) },
+      };
     case 'delete':
       return { section: 'delete', item: { uuid: op.uuid, login: op.login, reason: op.reason } };
     case 'rejected':

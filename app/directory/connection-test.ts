@@ -14,12 +14,29 @@ export type UcsStepName = 'tcp' | 'tls' | 'bind' | 'read-user' | 'sync-control';
 export type StepStatus = 'ok' | 'failed' | 'skipped' | 'warning';
 
 export type ConnectionHint =
-  | 'tcp-refused' | 'tcp-dns' | 'tcp-timeout' | 'tcp-other'
-  | 'tls-untrusted' | 'tls-hostname' | 'tls-protocol' | 'tls-expired' | 'tls-other' | 'tls-off' | 'tls-verified' | 'tls-not-verified'
+  | 'tcp-refused'
+  | 'tcp-dns'
+  | 'tcp-timeout'
+  | 'tcp-other'
+  | 'tls-untrusted'
+  | 'tls-hostname'
+  | 'tls-protocol'
+  | 'tls-expired'
+  | 'tls-other'
+  | 'tls-off'
+  | 'tls-verified'
+  | 'tls-not-verified'
   | 'ca-unreadable'
-  | 'bind-invalid' | 'bind-tls-required' | 'bind-other'
-  | 'no-users' | 'base-missing' | 'filter-invalid' | 'access-denied' | 'search-other'
-  | 'sync-unavailable' | 'sync-unknown';
+  | 'bind-invalid'
+  | 'bind-tls-required'
+  | 'bind-other'
+  | 'no-users'
+  | 'base-missing'
+  | 'filter-invalid'
+  | 'access-denied'
+  | 'search-other'
+  | 'sync-unavailable'
+  | 'sync-unknown';
 
 /** What a successful step found, as a message key of the page (`detail.<key>`) with parameters. */
 export type DetailKey = 'reachable' | 'tls' | 'bound' | 'userFound' | 'syncAvailable';
@@ -58,7 +75,14 @@ export interface UcsTestReport {
 
 type Outcome = Omit<UcsStep, 'name' | 'ms'>;
 
-const TLS_UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_UNTRUSTED']);
+const TLS_UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+]);
 
 function errnoOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -82,7 +106,13 @@ export function tlsHint(error: unknown): ConnectionHint {
   if (TLS_UNTRUSTED.has(code)) return 'tls-untrusted';
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'tls-hostname';
   if (code === 'CERT_HAS_EXPIRED') return 'tls-expired';
-  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO' || code === 'ECONNRESET' || /wrong version|packet length/i.test(messageOf(error))) return 'tls-protocol';
+  if (
+    code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    code === 'EPROTO' ||
+    code === 'ECONNRESET' ||
+    /wrong version|packet length/i.test(messageOf(error))
+  )
+    return 'tls-protocol';
   return 'tls-other';
 }
 
@@ -107,7 +137,9 @@ function searchHint(error: unknown): ConnectionHint {
 
 function opened<T extends Socket>(socket: T, event: 'connect' | 'secureConnect', timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+    );
     socket.once(event, () => {
       socket.setTimeout(0);
       resolve(socket);
@@ -119,7 +151,11 @@ function opened<T extends Socket>(socket: T, event: 'connect' | 'secureConnect',
 function endpoint(url: string): { host: string; port: number; secure: boolean } {
   const parsed = new URL(url);
   const secure = parsed.protocol === 'ldaps:';
-  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port === '' ? (secure ? 636 : 389) : parsed.port), secure };
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(parsed.port === '' ? (secure ? 636 : 389) : parsed.port),
+    secure,
+  };
 }
 
 function certificateDetail(socket: TLSSocket): Outcome {
@@ -164,7 +200,9 @@ export async function testUcsConnection(target: UcsTestTarget, options: UcsTestO
     const passed =
       (await run('tcp', () => tcpStep(host, port, target.timeoutMs))) &&
       (await run('tls', async () =>
-        caRead.error === undefined ? tlsStep(tlsTarget, host, port, secure, client) : { status: 'failed', hint: 'ca-unreadable', message: caRead.error },
+        caRead.error === undefined
+          ? tlsStep(tlsTarget, host, port, secure, client)
+          : { status: 'failed', hint: 'ca-unreadable', message: caRead.error },
       )) &&
       (await run('bind', () => bindStep(target, client))) &&
       (await run('read-user', () => readUserStep(target, client))) &&
@@ -186,7 +224,13 @@ async function tcpStep(host: string, port: number, timeoutMs: number): Promise<O
 
 type TlsTarget = UcsTestTarget & { readonly ca: string | undefined };
 
-async function tlsStep(target: TlsTarget, host: string, port: number, secure: boolean, client: Client): Promise<Outcome> {
+async function tlsStep(
+  target: TlsTarget,
+  host: string,
+  port: number,
+  secure: boolean,
+  client: Client,
+): Promise<Outcome> {
   const tlsOptions = tlsOptionsFor(target);
   if (secure) {
     try {
@@ -201,7 +245,11 @@ async function tlsStep(target: TlsTarget, host: string, port: number, secure: bo
   if (!target.starttls) return { status: 'warning', hint: 'tls-off' };
   try {
     await client.startTLS(tlsOptions);
-    return { status: 'ok', hint: target.tlsVerify ? 'tls-verified' : 'tls-not-verified', detail: { key: 'tls', params: { protocol: 'StartTLS', subject: host, validTo: '' } } };
+    return {
+      status: 'ok',
+      hint: target.tlsVerify ? 'tls-verified' : 'tls-not-verified',
+      detail: { key: 'tls', params: { protocol: 'StartTLS', subject: host, validTo: '' } },
+    };
   } catch (error) {
     return { status: 'failed', hint: tlsHint(error), message: messageOf(error) };
   }
@@ -218,7 +266,13 @@ async function bindStep(target: UcsTestTarget, client: Client): Promise<Outcome>
 
 async function readUserStep(target: UcsTestTarget, client: Client): Promise<Outcome> {
   try {
-    const { searchEntries } = await client.search(target.baseDn, { scope: 'sub', filter: target.userFilter, sizeLimit: 1, attributes: ['uid'], timeLimit: 10 });
+    const { searchEntries } = await client.search(target.baseDn, {
+      scope: 'sub',
+      filter: target.userFilter,
+      sizeLimit: 1,
+      attributes: ['uid'],
+      timeLimit: 10,
+    });
     const first = searchEntries[0];
     if (first === undefined) return { status: 'failed', hint: 'no-users' };
     return { status: 'ok', detail: { key: 'userFound', params: { dn: first.dn } } };

@@ -79,7 +79,15 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 export interface LdapErrorContext {
   readonly url: string;
@@ -131,8 +139,10 @@ export function classifyLdapError(error: unknown, ctx: LdapErrorContext): Direct
 /** The wire client's errors (listener/syncrepl/errors.ts) already carry actionable messages. */
 function fromWireError(error: SyncreplError, ctx: LdapErrorContext): DirectoryError {
   const options = { cause: error };
-  if (error instanceof LdapTlsError) return new DirectoryTlsError(`TLS to ${ctx.url} failed: ${error.message}`, undefined, options);
-  if (error instanceof LdapTimeoutError) return new DirectoryTimeoutError(`${ctx.operation} on ${ctx.url}: ${error.message}`, undefined, options);
+  if (error instanceof LdapTlsError)
+    return new DirectoryTlsError(`TLS to ${ctx.url} failed: ${error.message}`, undefined, options);
+  if (error instanceof LdapTimeoutError)
+    return new DirectoryTimeoutError(`${ctx.operation} on ${ctx.url}: ${error.message}`, undefined, options);
   if (error instanceof LdapConnectionError) {
     return new DirectoryConnectionError(
       `${error.message} Check ucs.url (host and port; UCS serves LDAP on 7389 when Samba AD holds 389) and that the server is running`,
@@ -154,7 +164,12 @@ function fromWireError(error: SyncreplError, ctx: LdapErrorContext): DirectoryEr
  * Maps a non-success LDAP result code to its DirectoryError. `diagnostic` is the server's
  * diagnosticMessage (or ldapts's text for it); `cause` the error that carried the code, if any.
  */
-export function directoryErrorFromResult(code: number, diagnostic: string, ctx: LdapErrorContext, cause?: unknown): DirectoryError {
+export function directoryErrorFromResult(
+  code: number,
+  diagnostic: string,
+  ctx: LdapErrorContext,
+  cause?: unknown,
+): DirectoryError {
   const options = cause === undefined ? undefined : { cause };
   const detail = diagnostic === '' ? '' : `: ${diagnostic}`;
   switch (code) {
@@ -197,8 +212,17 @@ export function directoryErrorFromResult(code: number, diagnostic: string, ctx: 
       );
     case 51:
     case 52:
-      return new DirectoryConnectionError(`the UCS LDAP server is busy or unavailable (${code}${detail}); retrying`, code, options);
+      return new DirectoryConnectionError(
+        `the UCS LDAP server is busy or unavailable (${code}${detail}); retrying`,
+        code,
+        options,
+      );
     default:
-      return new DirectorySearchError(`LDAP ${ctx.operation} on ${ctx.url} failed (result code ${code}${detail})`, code, false, options);
+      return new DirectorySearchError(
+        `LDAP ${ctx.operation} on ${ctx.url} failed (result code ${code}${detail})`,
+        code,
+        false,
+        options,
+      );
   }
 }

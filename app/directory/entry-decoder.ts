@@ -92,7 +92,8 @@ class Cursor {
       at += bytes;
     }
     const contentEnd = at + length;
-    if (contentEnd > end || contentEnd > this.limit) throw new SyncProtocolError(`${what}: element overruns its parent`);
+    if (contentEnd > end || contentEnd > this.limit)
+      throw new SyncProtocolError(`${what}: element overruns its parent`);
     this.pos = at;
     return contentEnd;
   }

@@ -12,7 +12,13 @@
  */
 import type net from 'node:net';
 
-import { decodeMessage, decodeResult, encodeBind, encodeUnbind, extendedResponseName } from '../../listener/syncrepl/ldap-messages.js';
+import {
+  decodeMessage,
+  decodeResult,
+  encodeBind,
+  encodeUnbind,
+  extendedResponseName,
+} from '../../listener/syncrepl/ldap-messages.js';
 import { START_TLS_MESSAGE_ID, openLdapSocket } from '../../listener/syncrepl/ldap-socket.js';
 import { MessageFramer } from '../../listener/syncrepl/message-framer.js';
 import {
@@ -95,7 +101,8 @@ export class LdapSession {
    */
   exchange(operation: string, encode: (messageId: number) => Buffer, onAnswer: AnswerHandler): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.current !== undefined) return Promise.reject(new Error(`LdapSession: ${this.current.operation} still running`));
+    if (this.current !== undefined)
+      return Promise.reject(new Error(`LdapSession: ${this.current.operation} still running`));
     const messageId = this.nextMessageId++;
     return new Promise<void>((resolve, reject) => {
       this.current = { messageId, onAnswer, operation, resolve, reject, timer: this.startTimer(operation) };
@@ -124,10 +131,13 @@ export class LdapSession {
       (id) => encodeBind(id, this.bindDn, password),
       (message, head) => {
         if (head.opTag !== OP_BIND_RESPONSE) {
-          throw new DirectoryConnectionError(`${this.options.url} answered the bind with LDAP operation 0x${head.opTag.toString(16)}`);
+          throw new DirectoryConnectionError(
+            `${this.options.url} answered the bind with LDAP operation 0x${head.opTag.toString(16)}`,
+          );
         }
         const result = decodeResult(decodeMessage(message).op);
-        if (result.code !== 0) throw directoryErrorFromResult(result.code, result.diagnostic, this.errorContext('bind'));
+        if (result.code !== 0)
+          throw directoryErrorFromResult(result.code, result.diagnostic, this.errorContext('bind'));
         return true;
       },
     );
@@ -161,7 +171,9 @@ export class LdapSession {
     if (head.messageId === 0 && head.opTag === OP_EXTENDED_RESPONSE) return this.onUnsolicited(message);
     const exchange = this.current;
     if (exchange === undefined || head.messageId !== exchange.messageId) {
-      throw new DirectoryConnectionError(`${this.options.url} sent an answer to no request (message id ${head.messageId})`);
+      throw new DirectoryConnectionError(
+        `${this.options.url} sent an answer to no request (message id ${head.messageId})`,
+      );
     }
     if (!exchange.onAnswer(message, head)) return;
     clearTimeout(exchange.timer);
@@ -182,7 +194,9 @@ export class LdapSession {
     const operation = this.current?.operation ?? 'read';
     this.fail(
       this.socketError === undefined
-        ? new DirectoryConnectionError(`the UCS LDAP server ${this.options.url} closed the connection during the ${operation}`)
+        ? new DirectoryConnectionError(
+            `the UCS LDAP server ${this.options.url} closed the connection during the ${operation}`,
+          )
         : classifyLdapError(this.socketError, this.errorContext(operation)),
     );
   }

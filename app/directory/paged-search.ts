@@ -38,7 +38,11 @@ export interface PagedSearchParams {
 export type EntryHandler = (entry: SearchEntry & { key: string | undefined }) => void;
 
 /** Runs the search to its end on an open session. Rejects with a DirectoryError. */
-export async function pagedSearch(session: LdapSession, params: PagedSearchParams, onEntry: EntryHandler): Promise<void> {
+export async function pagedSearch(
+  session: LdapSession,
+  params: PagedSearchParams,
+  onEntry: EntryHandler,
+): Promise<void> {
   const filter = FilterParser.parseString(params.filter);
   const names = new AttributeNames(params.attributes);
   let cookie: Buffer | undefined;
@@ -81,7 +85,9 @@ async function searchPage(
       timeLimit: 0, // ldapts defaults to 10 s
       filter,
       attributes: [...params.attributes],
-      controls: [new PagedResultsControl({ value: { size: params.pageSize, ...(cookie === undefined ? {} : { cookie }) } })],
+      controls: [
+        new PagedResultsControl({ value: { size: params.pageSize, ...(cookie === undefined ? {} : { cookie }) } }),
+      ],
     }).write();
   await session.exchange('search', encode, (message, head) => {
     if (head.opTag === OP.entry) {
@@ -90,7 +96,8 @@ async function searchPage(
     }
     // Referrals point at other servers; UCS users all live in this one (ldapts drops them too).
     if (head.opTag === OP.reference) return false;
-    if (head.opTag !== OP.done) throw new DirectoryConnectionError(`unexpected LDAP operation 0x${head.opTag.toString(16)} in a search`);
+    if (head.opTag !== OP.done)
+      throw new DirectoryConnectionError(`unexpected LDAP operation 0x${head.opTag.toString(16)} in a search`);
     const done = decodeMessage(message);
     const result = decodeResult(done.op);
     if (result.code !== 0) {
@@ -106,7 +113,11 @@ async function searchPage(
 export function nextCookie(controls: readonly RawControl[]): Buffer | undefined {
   const control = controls.find((candidate) => candidate.type === PAGED_RESULTS_OID);
   if (control?.value === undefined) return undefined;
-  const sequence = expectTag(readSingle(control.value, 'paged results value'), UNIVERSAL.sequence, 'paged results value');
+  const sequence = expectTag(
+    readSingle(control.value, 'paged results value'),
+    UNIVERSAL.sequence,
+    'paged results value',
+  );
   const [size, cookie] = readChildren(sequence.value);
   decodeInteger(expectTag(size, UNIVERSAL.integer, 'paged results size'), 'paged results size');
   const value = expectTag(cookie, UNIVERSAL.octetString, 'paged results cookie').value;

@@ -78,11 +78,17 @@ export class UcsDirectory implements DirectoryReader {
   }
 
   /** Every UDM user changed at or after `since` (GeneralizedTime), enabled or not: the poll source. */
-  async changedSince(since: string | undefined): Promise<Array<{ uuid: Anchor; dn: string; modifyTimestamp: string | undefined }>> {
-    const filter = since === undefined ? ANY_USER_FILTER : andFilter(ANY_USER_FILTER, `(modifyTimestamp>=${escapeFilterValue(since)})`);
+  async changedSince(
+    since: string | undefined,
+  ): Promise<Array<{ uuid: Anchor; dn: string; modifyTimestamp: string | undefined }>> {
+    const filter =
+      since === undefined
+        ? ANY_USER_FILTER
+        : andFilter(ANY_USER_FILTER, `(modifyTimestamp>=${escapeFilterValue(since)})`);
     const changed: Array<{ uuid: Anchor; dn: string; modifyTimestamp: string | undefined }> = [];
     await this.scan(filter, [ENTRY_UUID, 'modifyTimestamp'], ({ dn, attributes, key }) => {
-      if (key !== undefined) changed.push({ uuid: key.toLowerCase(), dn, modifyTimestamp: attributes['modifyTimestamp']?.[0] });
+      if (key !== undefined)
+        changed.push({ uuid: key.toLowerCase(), dn, modifyTimestamp: attributes['modifyTimestamp']?.[0] });
     });
     return changed;
   }
@@ -111,7 +117,11 @@ export class UcsDirectory implements DirectoryReader {
   /** A streaming paged search on a connection of its own; `key` is the entry's entryUUID. */
   private scan(filter: string, attributes: readonly string[], onEntry: EntryHandler): Promise<void> {
     const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
-    return pagedSearchAll(this.options, { baseDn: this.options.baseDn, filter, attributes, pageSize, keyAttribute: ENTRY_UUID }, onEntry);
+    return pagedSearchAll(
+      this.options,
+      { baseDn: this.options.baseDn, filter, attributes, pageSize, keyAttribute: ENTRY_UUID },
+      onEntry,
+    );
   }
 
   private async search(filter: string): Promise<DirectoryUser[]> {

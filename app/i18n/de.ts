@@ -55,12 +55,14 @@ export const de: { readonly [K in MessageKey]: string } = {
   'login.missing': 'Bitte Benutzername und Passwort eingeben.',
   'login.notAdmin': 'Sie sind kein Administrator: Nur Mitglieder von „{group}“ dürfen diese Seite benutzen.',
   'login.sessionExpired': 'Bitte melden Sie sich an.',
-  'sso.failed': 'Der Anmeldelink aus der UCS-Managementkonsole ist ungültig, abgelaufen oder wurde schon benutzt. Öffnen Sie das Modul erneut.',
+  'sso.failed':
+    'Der Anmeldelink aus der UCS-Managementkonsole ist ungültig, abgelaufen oder wurde schon benutzt. Öffnen Sie das Modul erneut.',
   'sso.unavailable': 'Single Sign-on ist auf diesem Server nicht eingerichtet. Melden Sie sich mit Ihrem UCS-Konto an.',
 
   'error.title': 'Etwas ist schiefgegangen',
   'error.notFound': 'Diese Seite gibt es nicht.',
-  'error.csrf': 'Das Formular war veraltet oder unvollständig (Sicherheitstoken fehlt). Laden Sie die Seite neu und versuchen Sie es noch einmal.',
+  'error.csrf':
+    'Das Formular war veraltet oder unvollständig (Sicherheitstoken fehlt). Laden Sie die Seite neu und versuchen Sie es noch einmal.',
   'error.forbidden': 'Das dürfen Sie nicht.',
   'error.unauthorized': 'Bitte melden Sie sich an.',
   'error.rateLimited': 'Zu viele Versuche. Bitte warten Sie eine Weile und versuchen Sie es dann erneut.',
@@ -92,7 +94,8 @@ export const de: { readonly [K in MessageKey]: string } = {
   'status.lastSimulate': 'Letzte Simulation',
   'status.nextRun': 'Nächster geplanter Lauf',
   'status.scheduleOff': 'kein Zeitplan',
-  'status.counts': '{create} angelegt, {update} geändert, {delete} gelöscht, {unchanged} unverändert, {rejected} abgelehnt',
+  'status.counts':
+    '{create} angelegt, {update} geändert, {delete} gelöscht, {unchanged} unverändert, {rejected} abgelehnt',
   'status.chart': 'Zustellungen pro Minute (letzte Stunde)',
   'status.chartOk': 'zugestellt',
   'status.chartFailed': 'fehlgeschlagen',
@@ -160,28 +163,38 @@ export const de: { readonly [K in MessageKey]: string } = {
   'step.password': 'Passwort',
   'step.pascom-identity': 'pascom-Identität vorhanden',
 
-  'hint.tcp-refused': 'Dort lauscht nichts. Prüfen Sie Host und Port (UCS bedient LDAP auf 7389, wenn Samba AD Port 389 belegt) und ob der Server läuft.',
-  'hint.tcp-dns': 'Der Hostname lässt sich nicht auflösen. Prüfen Sie die Schreibweise oder verwenden Sie die IP-Adresse.',
+  'hint.tcp-refused':
+    'Dort lauscht nichts. Prüfen Sie Host und Port (UCS bedient LDAP auf 7389, wenn Samba AD Port 389 belegt) und ob der Server läuft.',
+  'hint.tcp-dns':
+    'Der Hostname lässt sich nicht auflösen. Prüfen Sie die Schreibweise oder verwenden Sie die IP-Adresse.',
   'hint.tcp-timeout': 'Keine Antwort in der vorgesehenen Zeit. Prüfen Sie Firewalls und den Hostnamen.',
   'hint.tcp-other': 'Prüfen Sie Host und Port.',
-  'hint.tls-untrusted': 'Dem Zertifikat wird nicht vertraut. Geben Sie als CA-Datei die UCS-CA an (/etc/univention/ssl/ucsCA/CAcert.pem).',
-  'hint.tls-hostname': 'Das Zertifikat nennt diesen Host nicht. Verwenden Sie den Hostnamen, für den das Zertifikat ausgestellt wurde.',
-  'hint.tls-protocol': 'Auf diesem Port wird kein TLS gesprochen. Verwenden Sie StartTLS auf dem unverschlüsselten Port (7389) oder LDAPS auf dem TLS-Port (7636).',
+  'hint.tls-untrusted':
+    'Dem Zertifikat wird nicht vertraut. Geben Sie als CA-Datei die UCS-CA an (/etc/univention/ssl/ucsCA/CAcert.pem).',
+  'hint.tls-hostname':
+    'Das Zertifikat nennt diesen Host nicht. Verwenden Sie den Hostnamen, für den das Zertifikat ausgestellt wurde.',
+  'hint.tls-protocol':
+    'Auf diesem Port wird kein TLS gesprochen. Verwenden Sie StartTLS auf dem unverschlüsselten Port (7389) oder LDAPS auf dem TLS-Port (7636).',
   'hint.tls-expired': 'Das Serverzertifikat ist abgelaufen. Erneuern Sie es auf dem UCS-Server.',
   'hint.tls-other': 'Prüfen Sie die CA-Datei und die Art der Verschlüsselung.',
-  'hint.tls-off': 'Die Verbindung ist unverschlüsselt: Passwörter werden im Klartext übertragen. Verwenden Sie StartTLS oder LDAPS.',
+  'hint.tls-off':
+    'Die Verbindung ist unverschlüsselt: Passwörter werden im Klartext übertragen. Verwenden Sie StartTLS oder LDAPS.',
   'hint.tls-verified': 'Zertifikat geprüft.',
   'hint.tls-not-verified': 'Die Zertifikatsprüfung ist ausgeschaltet (ucs.tlsVerify: false).',
   'hint.ca-unreadable': 'Die CA-Zertifikatsdatei ist nicht lesbar. Prüfen Sie den Pfad.',
-  'hint.bind-invalid': 'Der Server hat Bind-DN oder Passwort abgelehnt. Prüfen Sie beides oder verwenden Sie das Maschinenkonto.',
+  'hint.bind-invalid':
+    'Der Server hat Bind-DN oder Passwort abgelehnt. Prüfen Sie beides oder verwenden Sie das Maschinenkonto.',
   'hint.bind-tls-required': 'Der Server verlangt Verschlüsselung. Wählen Sie StartTLS oder LDAPS.',
   'hint.bind-other': 'Prüfen Sie Bind-DN und Passwort.',
-  'hint.no-users': 'Der Benutzerfilter trifft keinen Benutzer. Aktivieren Sie in UCS mindestens einen Benutzer für pascom oder prüfen Sie Filter und Basis-DN.',
-  'hint.base-missing': 'Den Basis-DN gibt es nicht. Prüfen Sie ihn (UCS: die LDAP-Basis, z. B. dc=example,dc=intranet).',
+  'hint.no-users':
+    'Der Benutzerfilter trifft keinen Benutzer. Aktivieren Sie in UCS mindestens einen Benutzer für pascom oder prüfen Sie Filter und Basis-DN.',
+  'hint.base-missing':
+    'Den Basis-DN gibt es nicht. Prüfen Sie ihn (UCS: die LDAP-Basis, z. B. dc=example,dc=intranet).',
   'hint.filter-invalid': 'Der Server hat den Benutzerfilter nicht angenommen. Prüfen Sie die Syntax.',
   'hint.access-denied': 'Das Konto darf keine Benutzer lesen. Verwenden Sie ein Rechnerkonto oder das Maschinenkonto.',
   'hint.search-other': 'Prüfen Sie Basis-DN und Benutzerfilter.',
-  'hint.sync-unavailable': 'Der Server bietet diesem Konto keinen Live-Sync an; der Connector nutzt dann das UCS-Translog, die Listener-Dateien des App Centers oder Abfragen in Intervallen.',
+  'hint.sync-unavailable':
+    'Der Server bietet diesem Konto keinen Live-Sync an; der Connector nutzt dann das UCS-Translog, die Listener-Dateien des App Centers oder Abfragen in Intervallen.',
   'hint.sync-unknown': 'Hier nicht geprüft: Der Listener zeigt seinen Modus auf der Statusseite.',
   'hint.pascom-failed': 'Prüfen Sie URL, Instanz, REST-Benutzer und Passwort.',
 
@@ -192,7 +205,8 @@ export const de: { readonly [K in MessageKey]: string } = {
   'detail.syncAvailable': 'verfügbar',
 
   'map.title': 'Feldzuordnung',
-  'map.intro': 'Jede Zeile füllt ein pascom-Feld aus UCS-LDAP-Attributen. Die Quellen werden der Reihe nach versucht, bis eine einen Wert hat; eine Quelle ist ein Attributname (displayName) oder eine Vorlage ({givenName} {sn}).',
+  'map.intro':
+    'Jede Zeile füllt ein pascom-Feld aus UCS-LDAP-Attributen. Die Quellen werden der Reihe nach versucht, bis eine einen Wert hat; eine Quelle ist ein Attributname (displayName) oder eine Vorlage ({givenName} {sn}).',
   'map.field': 'pascom-Feld',
   'map.sources': 'Quellen',
   'map.sourcesHint': 'eine pro Zeile oder durch Kommas getrennt',
@@ -204,7 +218,8 @@ export const de: { readonly [K in MessageKey]: string } = {
   'map.addRow': 'Zeile hinzufügen',
   'map.saveSimulate': 'Speichern und simulieren',
   'map.preview': 'Vorschau',
-  'map.previewIntro': 'So würden die ersten fünf aktivierten Benutzer (oder ein gesuchter Benutzer) mit dieser Zuordnung in pascom aussehen. Nichts wird gespeichert oder gesendet.',
+  'map.previewIntro':
+    'So würden die ersten fünf aktivierten Benutzer (oder ein gesuchter Benutzer) mit dieser Zuordnung in pascom aussehen. Nichts wird gespeichert oder gesendet.',
   'map.previewSearch': 'Benutzernamen suchen',
   'map.previewButton': 'Vorschau zeigen',
   'map.previewNone': 'Kein passender aktivierter Benutzer gefunden.',
@@ -237,7 +252,8 @@ export const de: { readonly [K in MessageKey]: string } = {
   'val.noLogin': 'Die Zuordnung braucht genau eine Zeile für das Login-Feld {field}.',
   'val.transform': 'Unbekannte Umwandlung „{name}“.',
   'val.policy': 'Unbekannte Regel „{name}“.',
-  'val.cron': '„{value}“ ist kein gültiger Zeitplan. Erwartet werden fünf Felder: Minute Stunde Tag Monat Wochentag, z. B. „0 3 * * *“.',
+  'val.cron':
+    '„{value}“ ist kein gültiger Zeitplan. Erwartet werden fünf Felder: Minute Stunde Tag Monat Wochentag, z. B. „0 3 * * *“.',
   'val.machineUnavailable': 'Dieser Server hat kein Maschinenkonto für die App (LDAP_HOSTDN ist nicht gesetzt).',
 
   'sync.title': 'Simulieren und importieren',
@@ -268,10 +284,12 @@ export const de: { readonly [K in MessageKey]: string } = {
   'delete.disabled': 'in UCS deaktiviert',
   'delete.deleted': 'in UCS gelöscht',
   'import.confirmTitle': 'Import bestätigen',
-  'import.confirmIntro': 'Der Import nimmt diese Änderungen in pascom vor: {create} anlegen, {update} ändern, {delete} löschen.',
+  'import.confirmIntro':
+    'Der Import nimmt diese Änderungen in pascom vor: {create} anlegen, {update} ändern, {delete} löschen.',
   'import.deletes': 'Diese pascom-Identitäten werden gelöscht:',
   'import.noDeletes': 'Es wird nichts gelöscht.',
-  'import.blocked': 'Blockiert: Der Import würde {deletes} Identitäten löschen, mehr als die Grenze von {max} pro Lauf (deletes.maxPerRun). Prüfen Sie die Liste; der Import läuft nur, wenn Sie die Löschungen bestätigen.',
+  'import.blocked':
+    'Blockiert: Der Import würde {deletes} Identitäten löschen, mehr als die Grenze von {max} pro Lauf (deletes.maxPerRun). Prüfen Sie die Liste; der Import läuft nur, wenn Sie die Löschungen bestätigen.',
   'import.confirmDeletes': 'Ich habe die Liste geprüft: Diese {deletes} Identitäten löschen.',
   'import.start': 'Import starten',
   'import.cancel': 'Abbrechen',
@@ -287,7 +305,8 @@ export const de: { readonly [K in MessageKey]: string } = {
   'import.jobGone': 'Dieser Import ist unbekannt (wurde der Connector neu gestartet?). Siehe Statusseite.',
 
   'cron.title': 'Automatisieren',
-  'cron.intro': 'Der vollständige Abgleich gleicht alle Benutzer nach Zeitplan ab. Änderungen in UCS erreichen pascom ohnehin sofort; der Zeitplan holt Verpasstes nach.',
+  'cron.intro':
+    'Der vollständige Abgleich gleicht alle Benutzer nach Zeitplan ab. Änderungen in UCS erreichen pascom ohnehin sofort; der Zeitplan holt Verpasstes nach.',
   'cron.enabled': 'Vollständigen Abgleich nach Zeitplan ausführen',
   'cron.schedule': 'Zeitplan (cron)',
   'cron.scheduleHint': 'Minute Stunde Tag Monat Wochentag, z. B. 0 3 * * * (täglich um 03:00)',
@@ -296,10 +315,12 @@ export const de: { readonly [K in MessageKey]: string } = {
   'cron.off': 'Kein geplanter vollständiger Abgleich.',
 
   'auth.title': 'Authentifizierung',
-  'auth.intro': 'Bei „Ja“ prüft pascom Passwörter gegen UCS: Identitäten werden mit der Authentifizierungsmethode EXTERN angelegt.',
+  'auth.intro':
+    'Bei „Ja“ prüft pascom Passwörter gegen UCS: Identitäten werden mit der Authentifizierungsmethode EXTERN angelegt.',
   'auth.ucs': 'pascom-Benutzer gegen UCS authentifizieren',
   'auth.test': 'Authentifizierung testen',
-  'auth.testIntro': 'Prüft einen Benutzer so, wie pascom es bei der Anmeldung tut. Das Passwort wird weder gespeichert noch protokolliert.',
+  'auth.testIntro':
+    'Prüft einen Benutzer so, wie pascom es bei der Anmeldung tut. Das Passwort wird weder gespeichert noch protokolliert.',
   'auth.login': 'Benutzername',
   'auth.password': 'Passwort',
   'auth.run': 'Testen',
@@ -307,22 +328,30 @@ export const de: { readonly [K in MessageKey]: string } = {
   'auth.failed': 'Die Authentifizierung von „{login}“ schlägt fehl.',
 
   'authfail.find-user': 'Kein UCS-Benutzer mit diesem Benutzernamen gefunden (oder mehrere).',
-  'authfail.enabled-for-pascom': 'Der Benutzer passt nicht zum Benutzerfilter: Setzen Sie in UCS am Benutzer „für pascom aktivieren“.',
+  'authfail.enabled-for-pascom':
+    'Der Benutzer passt nicht zum Benutzerfilter: Setzen Sie in UCS am Benutzer „für pascom aktivieren“.',
   'authfail.account-active': 'Das Konto ist in UCS deaktiviert, abgelaufen oder gesperrt.',
   'authfail.password': 'UCS hat das Passwort abgelehnt.',
-  'authfail.pascom-identity': 'pascom hat noch keine Identität für diesen Benutzer: Gleichen Sie ihn zuerst ab (Import).',
+  'authfail.pascom-identity':
+    'pascom hat noch keine Identität für diesen Benutzer: Gleichen Sie ihn zuerst ab (Import).',
 
   'reason.required-missing': 'Kein Wert für das Pflichtfeld {field} (versucht: {sources}).',
   'reason.no-display-name': 'Kein Anzeigename und weder Vor- noch Nachname.',
   'reason.invalid-login': 'Das Login „{login}“ ist für pascom ungültig.',
-  'reason.invalid-login.capitals': 'Das Login „{login}“ enthält Großbuchstaben; pascom akzeptiert nur Kleinbuchstaben (Umwandlung „Kleinbuchstaben“ hinzufügen).',
-  'reason.invalid-login.characters': 'Das Login „{login}“ enthält Zeichen, die pascom nicht akzeptiert: {characters} (Umwandlung „ASCII-Login“ hinzufügen).',
+  'reason.invalid-login.capitals':
+    'Das Login „{login}“ enthält Großbuchstaben; pascom akzeptiert nur Kleinbuchstaben (Umwandlung „Kleinbuchstaben“ hinzufügen).',
+  'reason.invalid-login.characters':
+    'Das Login „{login}“ enthält Zeichen, die pascom nicht akzeptiert: {characters} (Umwandlung „ASCII-Login“ hinzufügen).',
   'reason.invalid-login.start': 'Das Login „{login}“ muss mit einem Buchstaben oder einer Ziffer beginnen.',
-  'reason.extension-conflict': 'Die Durchwahl {extension} wird schon von {holder} benutzt, daher kann {claimant} sie nicht bekommen.',
-  'reason.extension-taken-by-unmanaged': 'Die Durchwahl {extension} gehört der pascom-Identität {holder}, die der Connector nicht verwaltet.',
+  'reason.extension-conflict':
+    'Die Durchwahl {extension} wird schon von {holder} benutzt, daher kann {claimant} sie nicht bekommen.',
+  'reason.extension-taken-by-unmanaged':
+    'Die Durchwahl {extension} gehört der pascom-Identität {holder}, die der Connector nicht verwaltet.',
   'reason.extension-pool-exhausted': 'Im Bereich {pool} ist keine Durchwahl mehr frei.',
-  'reason.login-conflict': 'Das Login „{login}“ wird schon von {holder} benutzt, daher kann {claimant} es nicht bekommen.',
-  'reason.login-taken-by-unmanaged': 'Das Login „{login}“ gehört einer pascom-Identität, die der Connector nicht verwaltet.',
+  'reason.login-conflict':
+    'Das Login „{login}“ wird schon von {holder} benutzt, daher kann {claimant} es nicht bekommen.',
+  'reason.login-taken-by-unmanaged':
+    'Das Login „{login}“ gehört einer pascom-Identität, die der Connector nicht verwaltet.',
   'reason.disabled': 'Der Benutzer ist in UCS deaktiviert.',
   'reason.pascom-rejected': 'pascom hat den Datensatz abgelehnt.',
 };

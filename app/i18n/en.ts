@@ -56,7 +56,8 @@ export const en = {
   'login.missing': 'Please enter user name and password.',
   'login.notAdmin': 'You are not an administrator: only members of "{group}" may use this page.',
   'login.sessionExpired': 'Please sign in.',
-  'sso.failed': 'The sign-in link from the UCS management console is invalid, expired or was already used. Open the module again.',
+  'sso.failed':
+    'The sign-in link from the UCS management console is invalid, expired or was already used. Open the module again.',
   'sso.unavailable': 'Single sign-on is not set up on this server. Sign in with your UCS account instead.',
 
   'error.title': 'Something went wrong',
@@ -161,13 +162,16 @@ export const en = {
   'step.password': 'Password',
   'step.pascom-identity': 'pascom identity exists',
 
-  'hint.tcp-refused': 'Nothing listens there. Check host and port (UCS serves LDAP on 7389 when Samba AD uses 389) and that the server runs.',
+  'hint.tcp-refused':
+    'Nothing listens there. Check host and port (UCS serves LDAP on 7389 when Samba AD uses 389) and that the server runs.',
   'hint.tcp-dns': 'The host name cannot be resolved. Check the spelling or use the IP address.',
   'hint.tcp-timeout': 'No answer in time. Check firewalls and the host name.',
   'hint.tcp-other': 'Check host and port.',
-  'hint.tls-untrusted': 'The certificate is not trusted. Point the CA file to the UCS CA (/etc/univention/ssl/ucsCA/CAcert.pem).',
+  'hint.tls-untrusted':
+    'The certificate is not trusted. Point the CA file to the UCS CA (/etc/univention/ssl/ucsCA/CAcert.pem).',
   'hint.tls-hostname': 'The certificate does not name this host. Use the host name the certificate was issued for.',
-  'hint.tls-protocol': 'No TLS spoken on this port. Use StartTLS on the plain port (7389) or LDAPS on the TLS port (7636).',
+  'hint.tls-protocol':
+    'No TLS spoken on this port. Use StartTLS on the plain port (7389) or LDAPS on the TLS port (7636).',
   'hint.tls-expired': 'The server certificate has expired. Renew it on the UCS server.',
   'hint.tls-other': 'Check the CA file and the encryption mode.',
   'hint.tls-off': 'The connection is not encrypted: passwords travel in clear text. Use StartTLS or LDAPS.',
@@ -177,12 +181,14 @@ export const en = {
   'hint.bind-invalid': 'The server refused the bind DN or the password. Check both, or use the machine account.',
   'hint.bind-tls-required': 'The server requires encryption. Choose StartTLS or LDAPS.',
   'hint.bind-other': 'Check the bind DN and the password.',
-  'hint.no-users': 'The user filter matches no user. Enable at least one user for pascom in UCS, or check the filter and the base DN.',
+  'hint.no-users':
+    'The user filter matches no user. Enable at least one user for pascom in UCS, or check the filter and the base DN.',
   'hint.base-missing': 'The base DN does not exist. Check it (UCS: the LDAP base, e.g. dc=example,dc=intranet).',
   'hint.filter-invalid': 'The server did not accept the user filter. Check its syntax.',
   'hint.access-denied': 'The account may not read users. Use a computer account or the machine account.',
   'hint.search-other': 'Check the base DN and the user filter.',
-  'hint.sync-unavailable': 'The server does not offer live sync for this account; the connector falls back to the UCS translog, App Center listener files or polling.',
+  'hint.sync-unavailable':
+    'The server does not offer live sync for this account; the connector falls back to the UCS translog, App Center listener files or polling.',
   'hint.sync-unknown': 'Not checked here: the listener reports its mode on the status page.',
   'hint.pascom-failed': 'Check URL, instance, REST user and password.',
 
@@ -193,7 +199,8 @@ export const en = {
   'detail.syncAvailable': 'available',
 
   'map.title': 'Field mapping',
-  'map.intro': 'Each row fills one pascom field from UCS LDAP attributes. Sources are tried in order until one has a value; a source is an attribute name (displayName) or a template ({givenName} {sn}).',
+  'map.intro':
+    'Each row fills one pascom field from UCS LDAP attributes. Sources are tried in order until one has a value; a source is an attribute name (displayName) or a template ({givenName} {sn}).',
   'map.field': 'pascom field',
   'map.sources': 'Sources',
   'map.sourcesHint': 'one per line or comma-separated',
@@ -205,7 +212,8 @@ export const en = {
   'map.addRow': 'Add row',
   'map.saveSimulate': 'Save and simulate',
   'map.preview': 'Preview',
-  'map.previewIntro': 'How the first five enabled users (or a user you search for) would look in pascom with this mapping. Nothing is saved or sent.',
+  'map.previewIntro':
+    'How the first five enabled users (or a user you search for) would look in pascom with this mapping. Nothing is saved or sent.',
   'map.previewSearch': 'Search a user name',
   'map.previewButton': 'Show preview',
   'map.previewNone': 'No matching enabled user found.',
@@ -238,7 +246,8 @@ export const en = {
   'val.noLogin': 'The mapping needs exactly one row for the login field {field}.',
   'val.transform': 'Unknown transform "{name}".',
   'val.policy': 'Unknown policy "{name}".',
-  'val.cron': '"{value}" is not a valid schedule. Expected five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *".',
+  'val.cron':
+    '"{value}" is not a valid schedule. Expected five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *".',
   'val.machineUnavailable': 'This server has no machine account for the app (LDAP_HOSTDN is not set).',
 
   'sync.title': 'Simulate and import',
@@ -269,10 +278,12 @@ export const en = {
   'delete.disabled': 'deactivated in UCS',
   'delete.deleted': 'deleted in UCS',
   'import.confirmTitle': 'Confirm the import',
-  'import.confirmIntro': 'The import will make these changes in pascom: {create} to create, {update} to update, {delete} to delete.',
+  'import.confirmIntro':
+    'The import will make these changes in pascom: {create} to create, {update} to update, {delete} to delete.',
   'import.deletes': 'These pascom identities will be deleted:',
   'import.noDeletes': 'Nothing will be deleted.',
-  'import.blocked': 'Blocked: the import would delete {deletes} identities, more than the limit of {max} per run (deletes.maxPerRun). Check the list; the import only runs when you confirm the deletes.',
+  'import.blocked':
+    'Blocked: the import would delete {deletes} identities, more than the limit of {max} per run (deletes.maxPerRun). Check the list; the import only runs when you confirm the deletes.',
   'import.confirmDeletes': 'I have checked the list: delete these {deletes} identities.',
   'import.start': 'Start import',
   'import.cancel': 'Cancel',
@@ -288,7 +299,8 @@ export const en = {
   'import.jobGone': 'This import is not known (the connector was restarted?). See the status page.',
 
   'cron.title': 'Automate',
-  'cron.intro': 'The full sync reconciles all users on a schedule. Changes in UCS reach pascom immediately anyway; the schedule catches anything missed.',
+  'cron.intro':
+    'The full sync reconciles all users on a schedule. Changes in UCS reach pascom immediately anyway; the schedule catches anything missed.',
   'cron.enabled': 'Run the full sync on a schedule',
   'cron.schedule': 'Schedule (cron)',
   'cron.scheduleHint': 'minute hour day-of-month month day-of-week, e.g. 0 3 * * * (daily at 03:00)',
@@ -297,7 +309,8 @@ export const en = {
   'cron.off': 'No scheduled full sync.',
 
   'auth.title': 'Authentication',
-  'auth.intro': 'With "Yes", pascom checks passwords against UCS: identities are created with the authentication method EXTERN.',
+  'auth.intro':
+    'With "Yes", pascom checks passwords against UCS: identities are created with the authentication method EXTERN.',
   'auth.ucs': 'Authenticate pascom users against UCS',
   'auth.test': 'Test authentication',
   'auth.testIntro': 'Checks a user the way pascom does when the user signs in. The password is not stored or logged.',
@@ -308,7 +321,8 @@ export const en = {
   'auth.failed': 'Authentication of "{login}" fails.',
 
   'authfail.find-user': 'No UCS user with this user name was found (or more than one).',
-  'authfail.enabled-for-pascom': 'The user does not match the user filter: tick "enable for pascom" on the user in UCS.',
+  'authfail.enabled-for-pascom':
+    'The user does not match the user filter: tick "enable for pascom" on the user in UCS.',
   'authfail.account-active': 'The account is deactivated, expired or locked in UCS.',
   'authfail.password': 'UCS refused the password.',
   'authfail.pascom-identity': 'pascom has no identity for this user yet: sync the user first (import).',
@@ -316,11 +330,14 @@ export const en = {
   'reason.required-missing': 'No value for the required field {field} (tried: {sources}).',
   'reason.no-display-name': 'No display name and no first or last name.',
   'reason.invalid-login': 'The login "{login}" is not valid for pascom.',
-  'reason.invalid-login.capitals': 'The login "{login}" contains capitals; pascom accepts lower case only (add the lower case transform).',
-  'reason.invalid-login.characters': 'The login "{login}" contains characters pascom does not accept: {characters} (add the ASCII login transform).',
+  'reason.invalid-login.capitals':
+    'The login "{login}" contains capitals; pascom accepts lower case only (add the lower case transform).',
+  'reason.invalid-login.characters':
+    'The login "{login}" contains characters pascom does not accept: {characters} (add the ASCII login transform).',
   'reason.invalid-login.start': 'The login "{login}" must start with a letter or a digit.',
   'reason.extension-conflict': 'Extension {extension} is already used by {holder}, so {claimant} cannot have it.',
-  'reason.extension-taken-by-unmanaged': 'Extension {extension} belongs to the pascom identity {holder}, which the connector does not manage.',
+  'reason.extension-taken-by-unmanaged':
+    'Extension {extension} belongs to the pascom identity {holder}, which the connector does not manage.',
   'reason.extension-pool-exhausted': 'No free extension left in the pool {pool}.',
   'reason.login-conflict': 'The login "{login}" is already used by {holder}, so {claimant} cannot have it.',
   'reason.login-taken-by-unmanaged': 'The login "{login}" belongs to a pascom identity the connector does not manage.',

@@ -26,7 +26,9 @@ export function isMessageKey(value: string): value is MessageKey {
 
 function fill(text: string, params: Params | undefined): string {
   if (params === undefined) return text;
-  return text.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+  return text.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  );
 }
 
 /** Unknown keys (possible from templates, which are not type-checked) show as ⟦key⟧; tests look for that mark. */
@@ -63,7 +65,8 @@ export function reasonText(lang: Lang, reason: Reason): string {
   const params = reason.params ?? {};
   const problem = params['problem'];
   const specific = problem === undefined ? undefined : `reason.${reason.code}.${problem}`;
-  if (specific !== undefined && isMessageKey(specific)) return translate(lang, specific, { field: reason.field ?? '', ...params });
+  if (specific !== undefined && isMessageKey(specific))
+    return translate(lang, specific, { field: reason.field ?? '', ...params });
   const general = `reason.${reason.code}`;
   if (!isMessageKey(general)) return reason.message;
   const text = translate(lang, general, { field: reason.field ?? '', ...params });

@@ -119,7 +119,9 @@ export function createLogger(options: LoggerOptions): AppLogger {
       // shutdown must not hang on that, so the wait is bounded.
       const deadline = setTimeout(resolve, CLOSE_DEADLINE_MS);
       deadline.unref();
-      const finished = transports.map((transport) => new Promise<void>((done) => transport.once('finish', () => done())));
+      const finished = transports.map(
+        (transport) => new Promise<void>((done) => transport.once('finish', () => done())),
+      );
       inner.end();
       void Promise.all(finished).then(() => {
         clearTimeout(deadline);

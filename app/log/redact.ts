@@ -30,7 +30,12 @@ function errorFields(error: Error): Record<string, unknown> {
 }
 
 /** A redacted deep copy of `value` (errors become plain objects so JSON keeps their message). */
-export function redactValue(value: unknown, registry: SecretRegistry, depth = 0, seen = new WeakSet<object>()): unknown {
+export function redactValue(
+  value: unknown,
+  registry: SecretRegistry,
+  depth = 0,
+  seen = new WeakSet<object>(),
+): unknown {
   if (typeof value === 'string') return registry.scrub(value);
   if (typeof value !== 'object' || value === null) return value;
   if (seen.has(value)) return '[circular]';

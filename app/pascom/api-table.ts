@@ -66,7 +66,8 @@ export function resolveApiTable(overrides: PascomApiOverrides = {}): PascomApiTa
     if (!path.startsWith('/')) throw new Error(`pascom.api.paths.${name} must start with "/": ${path}`);
   }
   for (const name of ITEM_PATHS) {
-    if (!table.paths[name].includes('{login}')) throw new Error(`pascom.api.paths.${name} must contain {login}: ${table.paths[name]}`);
+    if (!table.paths[name].includes('{login}'))
+      throw new Error(`pascom.api.paths.${name} must contain {login}: ${table.paths[name]}`);
   }
   for (const [name, field] of Object.entries(table.fields)) {
     if (field.trim() === '') throw new Error(`pascom.api.fields.${name} must not be empty`);

@@ -55,9 +55,16 @@ export function classifyNetworkError(error: unknown, context: RequestContext): P
   const code = errorCode(error);
   const origin = context.origin ?? 'pascom';
   const details = { login: context.login, code, cause: error };
-  if (code !== undefined && (CERTIFICATE_CODES.has(code) || HANDSHAKE_CODES.has(code) || code === 'ERR_TLS_CERT_ALTNAME_INVALID')) {
+  if (
+    code !== undefined &&
+    (CERTIFICATE_CODES.has(code) || HANDSHAKE_CODES.has(code) || code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+  ) {
     return new PascomTlsError(tlsMessage(code, origin), details);
   }
-  const hint = (code === undefined ? undefined : NETWORK_HINTS[code]) ?? (error instanceof Error ? error.message : String(error));
-  return new PascomUnavailableError(`cannot reach pascom at ${origin} (${context.method} ${context.path}): ${hint}${code === undefined ? '' : ` [${code}]`}`, details);
+  const hint =
+    (code === undefined ? undefined : NETWORK_HINTS[code]) ?? (error instanceof Error ? error.message : String(error));
+  return new PascomUnavailableError(
+    `cannot reach pascom at ${origin} (${context.method} ${context.path}): ${hint}${code === undefined ? '' : ` [${code}]`}`,
+    details,
+  );
 }

@@ -64,7 +64,12 @@ function where(context: RequestContext): string {
   return `${context.method} ${context.origin ?? ''}${context.path}`;
 }
 
-type Classifier = (status: number, headers: IncomingHttpHeaders, bodyText: string, context: RequestContext) => PascomError;
+type Classifier = (
+  status: number,
+  headers: IncomingHttpHeaders,
+  bodyText: string,
+  context: RequestContext,
+) => PascomError;
 
 const rejected: Classifier = (status, _headers, bodyText, context) => {
   const { reason, field } = parseErrorBody(bodyText, status);
@@ -84,9 +89,15 @@ const BY_STATUS: Readonly<Record<number, Classifier>> = {
       { status, login: context.login },
     ),
   405: (status, _headers, _body, context) =>
-    new PascomProtocolError(`${where(context)}: method not allowed; check the pascom.api paths`, { status, login: context.login }),
+    new PascomProtocolError(`${where(context)}: method not allowed; check the pascom.api paths`, {
+      status,
+      login: context.login,
+    }),
   408: (status, _headers, _body, context) =>
-    new PascomTimeoutError(`${where(context)}: pascom timed out reading the request (HTTP 408)`, { status, login: context.login }),
+    new PascomTimeoutError(`${where(context)}: pascom timed out reading the request (HTTP 408)`, {
+      status,
+      login: context.login,
+    }),
   409: (status, _headers, bodyText, context) => {
     const { reason, field } = parseErrorBody(bodyText, status);
     return new PascomConflictError(reason, field, { status, login: context.login });
@@ -98,7 +109,12 @@ const BY_STATUS: Readonly<Record<number, Classifier>> = {
     }),
 };
 
-function serverError(status: number, headers: IncomingHttpHeaders, bodyText: string, context: RequestContext): PascomError {
+function serverError(
+  status: number,
+  headers: IncomingHttpHeaders,
+  bodyText: string,
+  context: RequestContext,
+): PascomError {
   const { reason } = parseErrorBody(bodyText, status);
   const retryAfter = header(headers, 'retry-after');
   return new PascomUnavailableError(`pascom is unavailable: HTTP ${status} for ${where(context)}: ${reason}`, {
@@ -127,6 +143,9 @@ export function classifyPascomResponse(
     });
   }
   const { reason } = parseErrorBody(bodyText, status);
-  return new PascomProtocolError(`${where(context)}: unexpected HTTP ${status}: ${reason}`, { status, login: context.login });
+  return new PascomProtocolError(`${where(context)}: unexpected HTTP ${status}: ${reason}`, {
+    status,
+    login: context.login,
+  });
 }
 export { classifyNetworkError } from './classify-network.js';

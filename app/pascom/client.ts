@@ -36,14 +36,17 @@ export interface PascomClientOptions {
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`pascom client: ${name} must be a positive number, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`pascom client: ${name} must be a positive number, got ${value}`);
   return value;
 }
 
 function servicesBase(url: string, instance: string): URL {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`pascom.url must be http:// or https://, got ${parsed.protocol}`);
-  if (parsed.username !== '' || parsed.password !== '') throw new Error('pascom.url must not contain credentials; use pascom.user and pascom.password');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Error(`pascom.url must be http:// or https://, got ${parsed.protocol}`);
+  if (parsed.username !== '' || parsed.password !== '')
+    throw new Error('pascom.url must not contain credentials; use pascom.user and pascom.password');
   if (instance.trim() === '') throw new Error('pascom.instance must not be empty');
   const prefix = parsed.pathname.replace(/\/+$/, '');
   return new URL(`${prefix}/${encodeURIComponent(instance)}/services`, parsed.origin);
@@ -77,9 +80,11 @@ export class PascomClient implements PascomPort {
   async listIdentities(): Promise<PascomIdentity[]> {
     const response = await this.call('GET', fillPath(this.table.paths.list), undefined);
     const json = this.parse(response, { method: 'GET', path: this.table.paths.list });
-    if (!Array.isArray(json)) throw new PascomProtocolError(`pascom's identity list is not a JSON array`, { status: response.status });
+    if (!Array.isArray(json))
+      throw new PascomProtocolError(`pascom's identity list is not a JSON array`, { status: response.status });
     return json.map((item: unknown) => {
-      if (!isJsonObject(item)) throw new PascomProtocolError(`pascom's identity list holds a non-object entry`, { status: response.status });
+      if (!isJsonObject(item))
+        throw new PascomProtocolError(`pascom's identity list holds a non-object entry`, { status: response.status });
       return fromWire(item, this.table);
     });
   }
@@ -108,11 +113,14 @@ export class PascomClient implements PascomPort {
 
   /** TCP, TLS and credentials, step by step, for the admin page and `auth-test`. */
   testConnection(): Promise<ConnectionReport> {
-    return probeConnection({ origin: this.transport.origin, connectTimeoutMs: this.connectTimeoutMs, ...this.tls }, async () => {
-      const list = `${fillPath(this.table.paths.list)}?limit=1`;
-      const response = await this.call('GET', list, undefined);
-      return `HTTP ${response.status}`;
-    });
+    return probeConnection(
+      { origin: this.transport.origin, connectTimeoutMs: this.connectTimeoutMs, ...this.tls },
+      async () => {
+        const list = `${fillPath(this.table.paths.list)}?limit=1`;
+        const response = await this.call('GET', list, undefined);
+        return `HTTP ${response.status}`;
+      },
+    );
   }
 
   /** Closes the kept-alive sockets. */
@@ -121,7 +129,13 @@ export class PascomClient implements PascomPort {
   }
 
   /** Sends a request; any status other than 2xx and `accepted` becomes a thrown PascomError. */
-  private async call(method: string, path: string, record: PascomRecord | undefined, login?: string, accepted: readonly number[] = []): Promise<RawResponse> {
+  private async call(
+    method: string,
+    path: string,
+    record: PascomRecord | undefined,
+    login?: string,
+    accepted: readonly number[] = [],
+  ): Promise<RawResponse> {
     const context: RequestContext = { method, path, login, origin: this.transport.origin };
     const body = record === undefined ? undefined : JSON.stringify(toWire(record, this.table));
     const response = await this.transport.send(method, path, body, context);
@@ -135,7 +149,10 @@ export class PascomClient implements PascomPort {
     try {
       return JSON.parse(response.bodyText);
     } catch {
-      throw new PascomProtocolError(`${context.method} ${context.path}: pascom's answer is not JSON`, { status: response.status, login: context.login });
+      throw new PascomProtocolError(`${context.method} ${context.path}: pascom's answer is not JSON`, {
+        status: response.status,
+        login: context.login,
+      });
     }
   }
 
@@ -143,7 +160,11 @@ export class PascomClient implements PascomPort {
   private identity(response: RawResponse, sent: PascomRecord | undefined, context: RequestContext): PascomIdentity {
     if (response.bodyText.trim() === '' && sent !== undefined) return { ...sent };
     const json = this.parse(response, context);
-    if (!isJsonObject(json)) throw new PascomProtocolError(`${context.method} ${context.path}: pascom's answer is not an identity object`, { status: response.status, login: context.login });
+    if (!isJsonObject(json))
+      throw new PascomProtocolError(`${context.method} ${context.path}: pascom's answer is not an identity object`, {
+        status: response.status,
+        login: context.login,
+      });
     return fromWire(json, this.table);
   }
 }

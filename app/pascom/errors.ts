@@ -75,7 +75,10 @@ export class PascomUnavailableError extends PascomError {
   readonly code: string | undefined;
   /** From a 503's Retry-After, when pascom sent one. */
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, details: PascomErrorDetails & { code?: string | undefined; retryAfterMs?: number | undefined } = {}) {
+  constructor(
+    message: string,
+    details: PascomErrorDetails & { code?: string | undefined; retryAfterMs?: number | undefined } = {},
+  ) {
     super(message, true, details);
     this.code = details.code;
     this.retryAfterMs = details.retryAfterMs;

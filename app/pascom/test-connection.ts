@@ -28,7 +28,9 @@ export interface ProbeTarget {
 
 function opened(socket: Socket, event: 'connect' | 'secureConnect', timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no connection within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(Object.assign(new Error(`no connection within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+    );
     socket.once(event, () => {
       socket.setTimeout(0);
       resolve(socket);
@@ -37,7 +39,11 @@ function opened(socket: Socket, event: 'connect' | 'secureConnect', timeoutMs: n
   });
 }
 
-async function timed(name: ConnectionStep['name'], action: () => Promise<string>, origin: string): Promise<ConnectionStep> {
+async function timed(
+  name: ConnectionStep['name'],
+  action: () => Promise<string>,
+  origin: string,
+): Promise<ConnectionStep> {
   const started = performance.now();
   try {
     const detail = await action();
@@ -66,7 +72,13 @@ export async function probeConnection(target: ProbeTarget, auth: () => Promise<s
     })) &&
     (!secure ||
       (await run('tls', async () => {
-        const socket = tlsConnect({ host, port, servername: host, ca: target.ca, rejectUnauthorized: target.rejectUnauthorized });
+        const socket = tlsConnect({
+          host,
+          port,
+          servername: host,
+          ca: target.ca,
+          rejectUnauthorized: target.rejectUnauthorized,
+        });
         const tls = await opened(socket, 'secureConnect', target.connectTimeoutMs);
         const protocol = socket.getProtocol() ?? 'TLS';
         tls.destroy();

@@ -98,10 +98,20 @@ export class Transport {
   private headers(body: string | undefined): Record<string, string> {
     const authorization = this.options.authorization;
     if (body === undefined) return { authorization, accept: 'application/json' };
-    return { authorization, accept: 'application/json', 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    return {
+      authorization,
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+    };
   }
 
-  private exchange(method: string, path: string, body: string | undefined, context: RequestContext): Promise<RawResponse> {
+  private exchange(
+    method: string,
+    path: string,
+    body: string | undefined,
+    context: RequestContext,
+  ): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const timers: NodeJS.Timeout[] = [];
       let settled = false;
@@ -111,24 +121,46 @@ export class Transport {
         settled = true;
         for (const timer of timers) clearTimeout(timer);
         if (response !== undefined) resolve(response);
-        else if (req.reusedSocket && !answered && isResetCode(error)) reject(new StaleSocketError(classifyNetworkError(error, context)));
+        else if (req.reusedSocket && !answered && isResetCode(error))
+          reject(new StaleSocketError(classifyNetworkError(error, context)));
         else reject(classifyNetworkError(error, context));
       };
       const send = this.secure ? httpsRequest : httpRequest;
       const { hostname, port } = this.options.base;
-      const target = { hostname: hostname.replace(/^\[|\]$/g, ''), port, path, method, agent: this.agent, headers: this.headers(body) };
+      const target = {
+        hostname: hostname.replace(/^\[|\]$/g, ''),
+        port,
+        path,
+        method,
+        agent: this.agent,
+        headers: this.headers(body),
+      };
       const req = send(target, (res) => {
         answered = true;
         this.collect(req, res, settle);
       });
       req.on('error', (error) => settle(error));
       timers.push(
-        setTimeout(() => req.destroy(new PascomTimeoutError(`no answer from pascom within ${this.options.timeoutMs} ms (${method} ${context.path})`, { login: context.login })), this.options.timeoutMs),
+        setTimeout(
+          () =>
+            req.destroy(
+              new PascomTimeoutError(
+                `no answer from pascom within ${this.options.timeoutMs} ms (${method} ${context.path})`,
+                { login: context.login },
+              ),
+            ),
+          this.options.timeoutMs,
+        ),
       );
       req.on('socket', (socket) => {
         if (!socket.connecting) return;
         const timer = setTimeout(
-          () => req.destroy(new PascomTimeoutError(`cannot connect to ${this.origin} within ${this.options.connectTimeoutMs} ms`, { login: context.login })),
+          () =>
+            req.destroy(
+              new PascomTimeoutError(`cannot connect to ${this.origin} within ${this.options.connectTimeoutMs} ms`, {
+                login: context.login,
+              }),
+            ),
           this.options.connectTimeoutMs,
         );
         timers.push(timer);
@@ -138,18 +170,30 @@ export class Transport {
     });
   }
 
-  private collect(req: ClientRequest, res: IncomingMessage, settle: (error: unknown, response?: RawResponse) => void): void {
+  private collect(
+    req: ClientRequest,
+    res: IncomingMessage,
+    settle: (error: unknown, response?: RawResponse) => void,
+  ): void {
     const chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) req.destroy(new PascomProtocolError(`pascom's answer exceeds ${MAX_BODY_BYTES} bytes`));
+      if (size > MAX_BODY_BYTES)
+        req.destroy(new PascomProtocolError(`pascom's answer exceeds ${MAX_BODY_BYTES} bytes`));
       else chunks.push(chunk);
     });
     res.on('error', (error) => settle(error));
-    res.on('end', () => settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, bodyText: Buffer.concat(chunks).toString('utf8') }));
+    res.on('end', () =>
+      settle(undefined, {
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        bodyText: Buffer.concat(chunks).toString('utf8'),
+      }),
+    );
     res.on('close', () => {
-      if (!res.complete) settle(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+      if (!res.complete)
+        settle(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }));
     });
   }
 }

@@ -32,7 +32,10 @@ export class ConnectorService {
     private readonly env: Readonly<Record<string, string | undefined>>,
     private readonly logger: Logger,
   ) {
-    this.metrics = new ConnectorMetrics(() => this.current().store, () => systemClock.now().getTime());
+    this.metrics = new ConnectorMetrics(
+      () => this.current().store,
+      () => systemClock.now().getTime(),
+    );
   }
 
   current(): App {
@@ -59,8 +62,17 @@ export class ConnectorService {
         app.runner?.kick();
       },
     });
-    const scheduler = new FullSyncScheduler({ fullSync: app.fullSync, runner: app.runner, logger: this.logger }, config.schedule);
-    const parts: Parts = { app, listener, scheduler, poll: setInterval(() => this.tick(parts), OUTBOX_POLL_MS), listening: undefined };
+    const scheduler = new FullSyncScheduler(
+      { fullSync: app.fullSync, runner: app.runner, logger: this.logger },
+      config.schedule,
+    );
+    const parts: Parts = {
+      app,
+      listener,
+      scheduler,
+      poll: setInterval(() => this.tick(parts), OUTBOX_POLL_MS),
+      listening: undefined,
+    };
     parts.poll.unref();
     this.parts = parts;
     scheduler.start();

@@ -28,7 +28,11 @@ import { NotifierClient } from '../../listener/translog/notifier-client.js';
 import { TRANSLOG_CHECKPOINT_KEY, TranslogSource } from '../../listener/translog/translog-source.js';
 import { ANY_USER_FILTER } from '../directory/index.js';
 
-export const CHECKPOINT_KEYS = { syncrepl: 'syncrepl.cookie', poll: 'poll.modifyTimestamp', translog: TRANSLOG_CHECKPOINT_KEY } as const;
+export const CHECKPOINT_KEYS = {
+  syncrepl: 'syncrepl.cookie',
+  poll: 'poll.modifyTimestamp',
+  translog: TRANSLOG_CHECKPOINT_KEY,
+} as const;
 
 /** The base entry's entryUUID when the cookie was stored: a new one means a new database. */
 const SYNC_DATABASE_KEY = 'syncrepl.baseEntryUuid';
@@ -59,8 +63,7 @@ export class ListenerRuntime {
     if (mode === 'syncrepl') {
       await this.forgetCookieOfOtherDatabase();
       this.running = this.startSyncrepl();
-    }
-    else if (mode === 'poll') this.running = this.startPoll();
+    } else if (mode === 'poll') this.running = this.startPoll();
     else if (mode === 'translog') this.running = this.startTranslog();
     return { mode, reason };
   }
@@ -77,7 +80,8 @@ export class ListenerRuntime {
 
   private async choose(): Promise<{ mode: string; reason: string }> {
     const wanted = this.deps.config.listener.mode;
-    if (wanted === 'appcenter') return { mode: 'appcenter', reason: 'listener.mode is appcenter: only App Center listener files are processed' };
+    if (wanted === 'appcenter')
+      return { mode: 'appcenter', reason: 'listener.mode is appcenter: only App Center listener files are processed' };
     if (wanted === 'poll') return { mode: 'poll', reason: 'listener.mode is poll' };
     if (wanted === 'syncrepl') return { mode: 'syncrepl', reason: 'listener.mode is syncrepl' };
     if (wanted === 'translog') return { mode: 'translog', reason: 'listener.mode is translog' };
@@ -95,10 +99,14 @@ export class ListenerRuntime {
   /** auto's second choice: the UCS translog, when this account can read `cn=translog`. */
   private async translogOrPoll(noSync: string): Promise<{ mode: string; reason: string }> {
     try {
-      if (await this.translogReader().readable()) return { mode: 'translog', reason: `${noSync}; the UCS translog cn=translog is readable: following it` };
+      if (await this.translogReader().readable())
+        return { mode: 'translog', reason: `${noSync}; the UCS translog cn=translog is readable: following it` };
       return { mode: 'poll', reason: `${noSync}; no readable UCS translog (cn=translog): polling modifyTimestamp` };
     } catch (error) {
-      return { mode: 'poll', reason: `${noSync}; reading the UCS translog failed (${errorText(error)}): polling modifyTimestamp` };
+      return {
+        mode: 'poll',
+        reason: `${noSync}; reading the UCS translog failed (${errorText(error)}): polling modifyTimestamp`,
+      };
     }
   }
 
@@ -125,7 +133,11 @@ export class ListenerRuntime {
     };
   }
 
-  private store(events: readonly ListenerEvent[], source: string, checkpoint: { key: string; value: string } | undefined): void {
+  private store(
+    events: readonly ListenerEvent[],
+    source: string,
+    checkpoint: { key: string; value: string } | undefined,
+  ): void {
     const count = ingestEvents(this.deps.store, events, { source, nowMs: this.deps.clock.now().getTime(), checkpoint });
     if (count > 0) this.deps.delivered(count, source);
   }
@@ -139,10 +151,13 @@ export class ListenerRuntime {
     const gone = this.deps.store.anchors.allAnchors().filter((a) => !uuids.has(a.uuid));
     const limit = this.deps.rules.deletes.maxPerRun;
     if (gone.length > limit) {
-      this.deps.logger.error('the directory no longer lists many managed users; deletes held back until a full sync is confirmed', {
-        deletes: gone.length,
-        maxPerRun: limit,
-      });
+      this.deps.logger.error(
+        'the directory no longer lists many managed users; deletes held back until a full sync is confirmed',
+        {
+          deletes: gone.length,
+          maxPerRun: limit,
+        },
+      );
       return [];
     }
     return gone.map((a) => ({ kind: 'gone', uuid: a.uuid, dn: a.dn }));
@@ -159,7 +174,11 @@ export class ListenerRuntime {
     let current: string | undefined;
     try {
       current = await directory.withClient('search', async (client) => {
-        const { searchEntries } = await client.search(config.ucs.baseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['entryUUID'] });
+        const { searchEntries } = await client.search(config.ucs.baseDn, {
+          scope: 'base',
+          filter: '(objectClass=*)',
+          attributes: ['entryUUID'],
+        });
         const value = searchEntries[0]?.['entryUUID'];
         return typeof value === 'string' ? value : undefined;
       });
@@ -174,7 +193,8 @@ export class ListenerRuntime {
       if (known !== undefined) store.kv.delete(CHECKPOINT_KEYS.syncrepl);
       store.kv.set(SYNC_DATABASE_KEY, current);
     });
-    if (known !== undefined) logger.warn('the directory database was recreated: full refresh from scratch', { base: config.ucs.baseDn });
+    if (known !== undefined)
+      logger.warn('the directory database was recreated: full refresh from scratch', { base: config.ucs.baseDn });
   }
 
   private startSyncrepl(): Running {
@@ -184,8 +204,14 @@ export class ListenerRuntime {
       resetState: () => this.deps.store.kv.delete(CHECKPOINT_KEYS.syncrepl),
       logger: this.deps.logger,
       sink: async (batch: readonly SyncSinkEvent[], cookie: string | undefined) => {
-        const events = batch.flatMap((e): ChangeEvent[] => (e.kind === 'presentSet' ? this.goneFromPresentSet(e.uuids) : [e]));
-        this.store(events, 'syncrepl', cookie === undefined ? undefined : { key: CHECKPOINT_KEYS.syncrepl, value: cookie });
+        const events = batch.flatMap((e): ChangeEvent[] =>
+          e.kind === 'presentSet' ? this.goneFromPresentSet(e.uuids) : [e],
+        );
+        this.store(
+          events,
+          'syncrepl',
+          cookie === undefined ? undefined : { key: CHECKPOINT_KEYS.syncrepl, value: cookie },
+        );
       },
       onStatus: (status) => {
         if (status.state === 'failed' || status.state === 'waiting') {
@@ -196,7 +222,9 @@ export class ListenerRuntime {
       },
     });
     source.start().catch((error: unknown) => {
-      this.deps.logger.error('the sync listener stopped for good; restart after fixing the cause', { error: String(error) });
+      this.deps.logger.error('the sync listener stopped for good; restart after fixing the cause', {
+        error: String(error),
+      });
       this.setStatus('syncrepl', `stopped: ${error instanceof Error ? error.message : String(error)}`);
     });
     return { stop: () => source.stop() };
@@ -214,9 +242,14 @@ export class ListenerRuntime {
         usersAt: (dns) => usersAt((fn) => directory.withClient('translog', fn), dns, ANY_USER_FILTER),
         anchoredAt: (dn) => store.anchors.uuidsForDn(dn),
       },
-      notifier: new NotifierClient({ host: notifierHost(config.ucs.url), port: config.listener.notifierPort, timeoutMs: config.ucs.timeoutMs }),
+      notifier: new NotifierClient({
+        host: notifierHost(config.ucs.url),
+        port: config.listener.notifierPort,
+        timeoutMs: config.ucs.timeoutMs,
+      }),
       loadCheckpoint: () => parseCheckpoint(store.kv.get(CHECKPOINT_KEYS.translog)),
-      sink: (events, lastId) => this.store(events, 'translog', { key: CHECKPOINT_KEYS.translog, value: String(lastId) }),
+      sink: (events, lastId) =>
+        this.store(events, 'translog', { key: CHECKPOINT_KEYS.translog, value: String(lastId) }),
       intervalMs: config.listener.pollIntervalMs,
       logger,
       onStatus: (status) => this.setStatus('translog', status.reason),
@@ -233,8 +266,13 @@ export class ListenerRuntime {
       loadCheckpoint: () => store.kv.get(CHECKPOINT_KEYS.poll),
       knownUuids: () => store.anchors.allAnchors().map((a) => a.uuid),
       sink: (events, checkpoint) =>
-        this.store(events, 'poll', checkpoint === undefined ? undefined : { key: CHECKPOINT_KEYS.poll, value: checkpoint }),
-      onError: (error) => this.deps.logger.warn('polling the directory failed; will try again', { error: String(error) }),
+        this.store(
+          events,
+          'poll',
+          checkpoint === undefined ? undefined : { key: CHECKPOINT_KEYS.poll, value: checkpoint },
+        ),
+      onError: (error) =>
+        this.deps.logger.warn('polling the directory failed; will try again', { error: String(error) }),
     });
     source.start();
     return { stop: () => source.stop() };

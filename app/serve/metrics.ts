@@ -16,7 +16,12 @@ export class ConnectorMetrics {
 
   constructor(store: () => Store, now: () => number) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pascom_connector_' });
-    this.events = new Counter({ name: 'pascom_connector_events_total', help: 'Directory changes stored by the listener, by source', labelNames: ['source'], registers: [this.registry] });
+    this.events = new Counter({
+      name: 'pascom_connector_events_total',
+      help: 'Directory changes stored by the listener, by source',
+      labelNames: ['source'],
+      registers: [this.registry],
+    });
     this.deliveries = new Counter({
       name: 'pascom_connector_deliveries_total',
       help: 'Outbox rows settled, by outcome (done, retry, dead) and job kind',

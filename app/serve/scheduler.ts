@@ -38,9 +38,20 @@ export class FullSyncScheduler {
       return;
     }
     try {
-      const result = await fullSync.import({ trigger: 'schedule', confirmDeletes: false, waitMs: 60 * 60 * 1000, runner });
+      const result = await fullSync.import({
+        trigger: 'schedule',
+        confirmDeletes: false,
+        waitMs: 60 * 60 * 1000,
+        runner,
+      });
       const level = result.status === 'done' ? 'info' : 'warn';
-      logger[level]('scheduled full sync finished', { status: result.status, delivered: result.delivered, failed: result.failed, queued: result.queued, ...result.plan.summary });
+      logger[level]('scheduled full sync finished', {
+        status: result.status,
+        delivered: result.delivered,
+        failed: result.failed,
+        queued: result.queued,
+        ...result.plan.summary,
+      });
     } catch (error) {
       logger.error('scheduled full sync failed', { error: error instanceof Error ? error.message : String(error) });
     }

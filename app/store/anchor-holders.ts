@@ -23,7 +23,9 @@ export class AnchorHolders extends ReadonlyMapView<string, AnchorHolder> {
   /** `column` is `extension` or `login` (both indexed). */
   constructor(db: Db, column: 'extension' | 'login') {
     super();
-    this.one = db.prepare<[string], Row>(`SELECT ${column} AS key, uuid, login, dn FROM anchors WHERE ${column} = ? LIMIT 1`);
+    this.one = db.prepare<[string], Row>(
+      `SELECT ${column} AS key, uuid, login, dn FROM anchors WHERE ${column} = ? LIMIT 1`,
+    );
     this.all = db.prepare<[], Row>(`SELECT ${column} AS key, uuid, login, dn FROM anchors WHERE ${column} IS NOT NULL`);
     this.countStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM anchors WHERE ${column} IS NOT NULL`);
   }

@@ -45,9 +45,7 @@ export class AuditRepository {
       `INSERT INTO audit (at, actor, run_id, uuid, login, action, result, detail)
        VALUES (@at, @actor, @runId, @uuid, @login, @action, @result, @detail)`,
     );
-    this.recentStmt = db.prepare<{ limit: number }, RawAudit>(
-      'SELECT * FROM audit ORDER BY id DESC LIMIT @limit',
-    );
+    this.recentStmt = db.prepare<{ limit: number }, RawAudit>('SELECT * FROM audit ORDER BY id DESC LIMIT @limit');
     this.byRunStmt = db.prepare<{ runId: number }, { result: string; n: number }>(
       'SELECT result, count(*) AS n FROM audit WHERE run_id = @runId GROUP BY result',
     );

@@ -69,7 +69,13 @@ export class RunRepository {
     return Number(this.startStmt.run({ kind, trigger, at: atMs }).lastInsertRowid);
   }
 
-  finish(id: number, status: RunStatus, summary: PlanSummary | undefined, error: string | undefined, atMs: number): void {
+  finish(
+    id: number,
+    status: RunStatus,
+    summary: PlanSummary | undefined,
+    error: string | undefined,
+    atMs: number,
+  ): void {
     this.finishStmt.run({
       id,
       at: atMs,

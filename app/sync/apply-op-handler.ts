@@ -51,7 +51,10 @@ export function createApplyHandler(deps: ApplyDeps): JobHandler {
     const audit: AuditBase = { actor, runId: row.runId ?? undefined, uuid: op.uuid, login: op.login };
     const changedAt = deps.anchors.updatedAt(op.uuid);
     if (changedAt !== undefined && changedAt > plannedAt) {
-      return { outcome: 'done', audit: { ...audit, action: 'skip', result: 'ok', detail: 'superseded by a newer change of the user' } };
+      return {
+        outcome: 'done',
+        audit: { ...audit, action: 'skip', result: 'ok', detail: 'superseded by a newer change of the user' },
+      };
     }
     return applyOperation(deps, op, audit);
   };
@@ -60,7 +63,11 @@ export function createApplyHandler(deps: ApplyDeps): JobHandler {
 export type AuditBase = { actor: string; runId: number | undefined; uuid: string; login: string };
 
 /** Applies one create/update/delete convergently; never throws (failures become settlements). */
-export async function applyOperation(deps: ApplyDeps, op: CreateOp | UpdateOp | DeleteOp, audit: AuditBase): Promise<Settlement> {
+export async function applyOperation(
+  deps: ApplyDeps,
+  op: CreateOp | UpdateOp | DeleteOp,
+  audit: AuditBase,
+): Promise<Settlement> {
   try {
     switch (op.kind) {
       case 'create':
@@ -108,7 +115,11 @@ async function applyUpdate(deps: ApplyDeps, op: UpdateOp, audit: AuditBase): Pro
   } else {
     // The identity was deleted in pascom meanwhile: the user is still enabled, so it comes back.
     await deps.pascom.createIdentity(op.record);
-    return done(anchorFor(op, op.record, deps.roles), { ...audit, action: 'create', detail: 'identity was missing in pascom' });
+    return done(anchorFor(op, op.record, deps.roles), {
+      ...audit,
+      action: 'create',
+      detail: 'identity was missing in pascom',
+    });
   }
   return done(anchorFor(op, op.record, deps.roles), { ...audit, action, detail });
 }

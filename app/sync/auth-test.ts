@@ -59,7 +59,11 @@ export async function runAuthTest(deps: AuthTestDeps, login: string, password: s
   const found = await step('find-user', async () => {
     const users = await deps.directory.findByLogin(login);
     if (users.length === 0) return { ok: false, detail: `no UCS user with the user name "${login}"` };
-    if (users.length > 1) return { ok: false, detail: `${users.length} UCS users have the user name "${login}": ${users.map((u) => u.dn).join('; ')}` };
+    if (users.length > 1)
+      return {
+        ok: false,
+        detail: `${users.length} UCS users have the user name "${login}": ${users.map((u) => u.dn).join('; ')}`,
+      };
     const user = users[0];
     return user === undefined ? { ok: false, detail: 'not found' } : { ok: true, detail: user.dn, user };
   });
@@ -73,8 +77,10 @@ export async function runAuthTest(deps: AuthTestDeps, login: string, password: s
   );
   await step('account-active', async () => {
     const today = Math.floor(deps.clock.now().getTime() / DAY_MS);
-    if (isDisabled(user, today)) return { ok: false, detail: 'the account is deactivated in UCS (or its account expiry date has passed)' };
-    if (isLocked(user)) return { ok: false, detail: 'the account is locked in UCS after failed logins; unlock it under Users > Account' };
+    if (isDisabled(user, today))
+      return { ok: false, detail: 'the account is deactivated in UCS (or its account expiry date has passed)' };
+    if (isLocked(user))
+      return { ok: false, detail: 'the account is locked in UCS after failed logins; unlock it under Users > Account' };
     return { ok: true, detail: 'active' };
   });
   await step('password', async () => {
@@ -92,7 +98,10 @@ export async function runAuthTest(deps: AuthTestDeps, login: string, password: s
   await step('pascom-identity', async () =>
     (await deps.pascom.getIdentity(pascomLogin)) !== undefined
       ? { ok: true, detail: `pascom has the identity "${pascomLogin}"` }
-      : { ok: false, detail: `pascom has no identity "${pascomLogin}" yet: the user must be synced before logging in (run an import)` },
+      : {
+          ok: false,
+          detail: `pascom has no identity "${pascomLogin}" yet: the user must be synced before logging in (run an import)`,
+        },
   );
   return finish();
 }

@@ -23,7 +23,8 @@ export interface EventHandlerDeps {
   readonly directory: Pick<DirectoryReader, 'readUser'>;
   readonly anchors: Pick<AnchorRepository, 'anchor' | 'updatedAt'>;
   readonly extensionHolders: ReadonlyMap<string, { readonly uuid?: string | undefined; readonly login: string }>;
-  readonly loginHolders: ApplyDeps['loginHolders'] & ReadonlyMap<string, { readonly uuid?: string | undefined; readonly login: string }>;
+  readonly loginHolders: ApplyDeps['loginHolders'] &
+    ReadonlyMap<string, { readonly uuid?: string | undefined; readonly login: string }>;
   readonly rules: () => SyncRules;
   readonly nowMs: () => number;
 }
@@ -34,7 +35,9 @@ const DAY_MS = 86_400_000;
 async function resolve(deps: EventHandlerDeps, event: ListenerEvent): Promise<ChangeEvent> {
   if (event.kind !== 'refresh') return event;
   const user = await deps.directory.readUser(event.uuid);
-  return user === undefined ? { kind: 'gone', uuid: event.uuid, dn: event.dn } : { kind: 'upsert', uuid: event.uuid, user };
+  return user === undefined
+    ? { kind: 'gone', uuid: event.uuid, dn: event.dn }
+    : { kind: 'upsert', uuid: event.uuid, user };
 }
 
 export function createEventHandler(deps: EventHandlerDeps): JobHandler {
@@ -45,7 +48,10 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
       event = await resolve(deps, raw);
     } catch (error) {
       // The directory is unreachable or refuses us: the change stays queued until it answers.
-      return { outcome: 'retry', error: `reading the user from UCS failed: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        outcome: 'retry',
+        error: `reading the user from UCS failed: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     const rules = deps.rules();
     const anchor = deps.anchors.anchor(event.uuid);
@@ -76,7 +82,12 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
     }
     const extension = op.kind === 'delete' ? undefined : op.record[rules.roles.extension];
     if (extension !== undefined) deps.reservations.reserve(extension, { uuid: op.uuid, login: op.login });
-    const settlement = await applyOperation({ ...deps, roles: rules.roles }, op, { actor, runId: undefined, uuid: op.uuid, login: op.login });
+    const settlement = await applyOperation({ ...deps, roles: rules.roles }, op, {
+      actor,
+      runId: undefined,
+      uuid: op.uuid,
+      login: op.login,
+    });
     if (settlement.outcome === 'dead' && row.attempts < 5 && isConflictOn(settlement.cause, rules.roles.extension)) {
       // pascom's list was stale (someone took the number meanwhile): plan again with a fresh one.
       deps.pascomExtensions.invalidate();

@@ -40,7 +40,10 @@ export function ingestEvents(store: Store, events: readonly ListenerEvent[], opt
   store.transaction(() => {
     for (const event of events) {
       const payload: EventPayload = { event, source: options.source, seenAt: options.nowMs };
-      store.outbox.enqueue({ uuid: event.uuid, kind: EVENT_KIND, payload, source: options.source, coalesce: true }, options.nowMs);
+      store.outbox.enqueue(
+        { uuid: event.uuid, kind: EVENT_KIND, payload, source: options.source, coalesce: true },
+        options.nowMs,
+      );
     }
     if (options.checkpoint !== undefined) store.kv.set(options.checkpoint.key, options.checkpoint.value);
     if (events.length > 0) store.kv.set(STATUS_KEYS.lastEventAt, String(options.nowMs));

@@ -59,7 +59,8 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
   start(): void {
     if (this.running) return;
     const recovered = this.deps.store.outbox.recoverInflight();
-    if (recovered > 0) this.deps.logger.warn('outbox rows left in flight by a stopped process are retried', { recovered });
+    if (recovered > 0)
+      this.deps.logger.warn('outbox rows left in flight by a stopped process are retried', { recovered });
     this.running = true;
     this.kick();
   }
@@ -116,10 +117,13 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
     this.timer = undefined;
     const due = this.deps.store.outbox.nextDueAt();
     if (due === undefined) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.kick();
-    }, Math.max(0, due - now));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.kick();
+      },
+      Math.max(0, due - now),
+    );
     this.timer.unref?.();
   }
 
@@ -143,7 +147,11 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
         settlement = await handler(row);
       } catch (error) {
         // A handler bug must not lose the row or stop the runner: retry it, loudly.
-        this.deps.logger.error('outbox handler threw; the row will be retried', { id: row.id, kind: row.kind, error: String(error) });
+        this.deps.logger.error('outbox handler threw; the row will be retried', {
+          id: row.id,
+          kind: row.kind,
+          error: String(error),
+        });
         settlement = { outcome: 'retry', error: `internal error: ${String(error)}` };
       }
     }
@@ -194,7 +202,11 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
       case 'retry': {
         const delay = backoffDelayMs(
           row.attempts,
-          { baseMs: this.options.backoffBaseMs, capMs: this.options.backoffCapMs, retryAfterMs: settlement.retryAfterMs },
+          {
+            baseMs: this.options.backoffBaseMs,
+            capMs: this.options.backoffCapMs,
+            retryAfterMs: settlement.retryAfterMs,
+          },
           random,
         );
         store.outbox.retryLater(row.id, now + delay, settlement.error);
@@ -208,9 +220,16 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
 
   private report({ row, settlement }: SettledEvent): void {
     if (settlement.outcome === 'retry') {
-      this.deps.logger.warn('pascom change failed temporarily; will retry', { uuid: row.uuid, attempt: row.attempts, error: settlement.error });
+      this.deps.logger.warn('pascom change failed temporarily; will retry', {
+        uuid: row.uuid,
+        attempt: row.attempts,
+        error: settlement.error,
+      });
     } else if (settlement.outcome === 'dead') {
-      this.deps.logger.error('pascom refused a change; it is listed as a dead letter', { uuid: row.uuid, error: settlement.error });
+      this.deps.logger.error('pascom refused a change; it is listed as a dead letter', {
+        uuid: row.uuid,
+        error: settlement.error,
+      });
     }
   }
 }

@@ -15,7 +15,10 @@ export interface ReadRetryOptions {
 }
 
 function retryable(error: unknown): { retry: boolean; retryAfterMs: number | undefined } {
-  const shape = (typeof error === 'object' && error !== null ? error : {}) as { retryable?: unknown; retryAfterMs?: unknown };
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as {
+    retryable?: unknown;
+    retryAfterMs?: unknown;
+  };
   return {
     retry: shape.retryable === true,
     retryAfterMs: typeof shape.retryAfterMs === 'number' ? shape.retryAfterMs : undefined,

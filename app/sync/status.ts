@@ -19,8 +19,17 @@ export interface DeadLetter {
 }
 
 export interface StatusReport {
-  readonly listener: { readonly mode: string | undefined; readonly reason: string | undefined; readonly lastEventAt: number | undefined };
-  readonly queue: { readonly pending: number; readonly inflight: number; readonly dead: number; readonly lagMs: number | undefined };
+  readonly listener: {
+    readonly mode: string | undefined;
+    readonly reason: string | undefined;
+    readonly lastEventAt: number | undefined;
+  };
+  readonly queue: {
+    readonly pending: number;
+    readonly inflight: number;
+    readonly dead: number;
+    readonly lagMs: number | undefined;
+  };
   readonly managed: number;
   readonly lastImport: RunRecord | undefined;
   readonly lastSimulate: RunRecord | undefined;

@@ -36,7 +36,8 @@ export function deliveryChart(entries: readonly AuditEntry[], nowMs: number): De
   const ok = new Array<number>(CHART.minutes).fill(0);
   const failed = new Array<number>(CHART.minutes).fill(0);
   for (const entry of entries) {
-    if (entry.at < start || entry.at >= end || !DELIVERY_ACTIONS.has(entry.action) || entry.result === 'retry') continue;
+    if (entry.at < start || entry.at >= end || !DELIVERY_ACTIONS.has(entry.action) || entry.result === 'retry')
+      continue;
     const slot = Math.floor((entry.at - start) / minute);
     const counts = entry.result === 'ok' ? ok : failed;
     counts[slot] = (counts[slot] ?? 0) + 1;
@@ -60,5 +61,11 @@ export function deliveryChart(entries: readonly AuditEntry[], nowMs: number): De
       at: start + i * minute,
     };
   });
-  return { bars, max, totalOk: ok.reduce((a, b) => a + b, 0), totalFailed: failed.reduce((a, b) => a + b, 0), startAt: start };
+  return {
+    bars,
+    max,
+    totalOk: ok.reduce((a, b) => a + b, 0),
+    totalFailed: failed.reduce((a, b) => a + b, 0),
+    startAt: start,
+  };
 }

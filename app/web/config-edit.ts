@@ -19,6 +19,11 @@ export async function saveConfig(deps: WebDeps, req: Request, mutate: (doc: Docu
   deps.logger.info('configuration changed on the admin page', { user: req.session.user });
   const reloaded = await deps.reload();
   if (reloaded.ok) addFlash(req, { type: 'ok', key: 'common.saved' });
-  else addFlash(req, { type: 'error', key: 'common.reloadFailed', extra: reloaded.errors.map((e) => e.message).join('; ') });
+  else
+    addFlash(req, {
+      type: 'error',
+      key: 'common.reloadFailed',
+      extra: reloaded.errors.map((e) => e.message).join('; '),
+    });
   return { ok: true };
 }

@@ -72,7 +72,12 @@ export function readUcsForm(body: FormBody, machineDn: string | undefined): UcsF
 }
 
 export function readPascomForm(body: FormBody): PascomForm {
-  return { url: text(body, 'url').trim(), instance: text(body, 'instance').trim(), user: text(body, 'user').trim(), password: text(body, 'password') };
+  return {
+    url: text(body, 'url').trim(),
+    instance: text(body, 'instance').trim(),
+    user: text(body, 'user').trim(),
+    password: text(body, 'password'),
+  };
 }
 
 /** Whether the stored password may be used with these values: only for the same server and account. */
@@ -80,7 +85,12 @@ export function keepsStoredUcsPassword(form: UcsForm, config: Config): boolean {
   return form.password === '' && !form.useMachine && form.url === config.ucs.url && form.bindDn === config.ucs.bindDn;
 }
 
-export function validateUcsForm(form: UcsForm, config: Config, machineDn: string | undefined, t: Translate): FieldErrors {
+export function validateUcsForm(
+  form: UcsForm,
+  config: Config,
+  machineDn: string | undefined,
+  t: Translate,
+): FieldErrors {
   const errors: FieldErrors = {};
   if (!isLdapUrl(form.url)) errors['url'] = t('val.ldapUrl');
   if (form.baseDn === '') errors['baseDn'] = t('val.required');
@@ -88,12 +98,18 @@ export function validateUcsForm(form: UcsForm, config: Config, machineDn: string
   if (!looksLikeFilter(form.userFilter)) errors['userFilter'] = t('val.filter');
   if (form.useMachine && machineDn === undefined) errors['useMachine'] = t('val.machineUnavailable');
   // A changed server or account never gets the stored password silently.
-  if (!form.useMachine && form.password === '' && !keepsStoredUcsPassword(form, config)) errors['password'] = t('val.required');
+  if (!form.useMachine && form.password === '' && !keepsStoredUcsPassword(form, config))
+    errors['password'] = t('val.required');
   return errors;
 }
 
 export function keepsStoredPascomPassword(form: PascomForm, config: Config): boolean {
-  return form.password === '' && form.url === config.pascom.url && form.instance === config.pascom.instance && form.user === config.pascom.user;
+  return (
+    form.password === '' &&
+    form.url === config.pascom.url &&
+    form.instance === config.pascom.instance &&
+    form.user === config.pascom.user
+  );
 }
 
 export function validatePascomForm(form: PascomForm, config: Config, t: Translate): FieldErrors {

@@ -34,7 +34,11 @@ export type FieldErrors = Record<string, string>;
  * Schema errors from updateConfigFile, keyed by the form field they belong to. Their text is
  * the config module's English: shown as-is after a translated prefix.
  */
-export function schemaErrors(errors: readonly ConfigError[], t: Translate, fieldOf: (path: string) => string): FieldErrors {
+export function schemaErrors(
+  errors: readonly ConfigError[],
+  t: Translate,
+  fieldOf: (path: string) => string,
+): FieldErrors {
   const out: FieldErrors = {};
   for (const error of errors) {
     const key = fieldOf(error.path);

@@ -104,12 +104,17 @@ export function validateDrafts(rows: readonly RowDraft[], loginField: string, t:
   rows.forEach((row, index) => {
     const first = firstRow.get(row.field);
     const errors = rowErrors[index];
-    if (first !== undefined && errors !== undefined && errors.field === undefined) errors.field = t('val.fieldDuplicate', { row: first + 1 });
+    if (first !== undefined && errors !== undefined && errors.field === undefined)
+      errors.field = t('val.fieldDuplicate', { row: first + 1 });
     else if (first === undefined) firstRow.set(row.field, index);
   });
   const general = rows.some((row) => row.field === loginField) ? [] : [t('val.noLogin', { field: loginField })];
   const valid = general.length === 0 && rowErrors.every((errors) => Object.keys(errors).length === 0);
-  return { rules: valid ? results.flatMap((result) => (result.rule === undefined ? [] : [result.rule])) : undefined, rowErrors, general };
+  return {
+    rules: valid ? results.flatMap((result) => (result.rule === undefined ? [] : [result.rule])) : undefined,
+    rowErrors,
+    general,
+  };
 }
 
 /** The rules as they are written into config.yaml. */

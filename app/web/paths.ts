@@ -9,9 +9,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 function firstExisting(name: string): string {
-  const candidates = [new URL(`./${name}`, import.meta.url), new URL(`../../../app/web/${name}`, import.meta.url)].map((url) => fileURLToPath(url));
+  const candidates = [new URL(`./${name}`, import.meta.url), new URL(`../../../app/web/${name}`, import.meta.url)].map(
+    (url) => fileURLToPath(url),
+  );
   const found = candidates.find((dir) => existsSync(dir));
-  if (found === undefined) throw new Error(`cannot find the admin page's ${name} directory; looked in ${candidates.join(', ')}`);
+  if (found === undefined)
+    throw new Error(`cannot find the admin page's ${name} directory; looked in ${candidates.join(', ')}`);
   return found;
 }
 

@@ -32,19 +32,42 @@ function toRow(op: Operation, lang: Lang): PlanRow {
   switch (op.kind) {
     case 'create':
     case 'unchanged':
-      return { kind: op.kind, login: op.login, dn: op.dn, changes: op.kind === 'create' ? Object.entries(op.record).map(([field, to]) => ({ field, from: '', to })) : [], reasons: [], deleteReason: undefined };
+      return {
+        kind: op.kind,
+        login: op.login,
+        dn: op.dn,
+        changes: op.kind === 'create' ? Object.entries(op.record).map(([field, to]) => ({ field, from: '', to })) : [],
+        reasons: [],
+        deleteReason: undefined,
+      };
     case 'update':
-      return { kind: 'update', login: op.login, dn: op.dn, changes: Object.entries(op.changes).map(([field, c]) => ({ field, from: c.from ?? '', to: c.to ?? '' })), reasons: [], deleteReason: undefined };
+      return {
+        kind: 'update',
+        login: op.login,
+        dn: op.dn,
+        changes: Object.entries(op.changes).map(([field, c]) => ({ field, from: c.from ?? '', to: c.to ?? '' })),
+        reasons: [],
+        deleteReason: undefined,
+      };
     case 'delete':
       return { kind: 'delete', login: op.login, dn: '', changes: [], reasons: [], deleteReason: op.reason };
     case 'rejected':
-      return { kind: 'rejected', login: '', dn: op.dn, changes: [], reasons: op.reasons.map((reason) => reasonText(lang, reason)), deleteReason: undefined };
+      return {
+        kind: 'rejected',
+        login: '',
+        dn: op.dn,
+        changes: [],
+        reasons: op.reasons.map((reason) => reasonText(lang, reason)),
+        deleteReason: undefined,
+      };
   }
 }
 
 function matches(row: PlanRow, needle: string): boolean {
   if (needle === '') return true;
-  const haystack = [row.login, row.dn, ...row.reasons, ...row.changes.flatMap((c) => [c.field, c.from, c.to])].join('\n').toLowerCase();
+  const haystack = [row.login, row.dn, ...row.reasons, ...row.changes.flatMap((c) => [c.field, c.from, c.to])]
+    .join('\n')
+    .toLowerCase();
   return haystack.includes(needle);
 }
 

@@ -41,15 +41,27 @@ function toUser(entry: Entry): DirectoryUser | undefined {
 /** Attribute names as the mapping spells them (servers answer with the schema's spelling). */
 function canonical(user: DirectoryUser, wanted: readonly string[]): DirectoryUser {
   const names = new Map(wanted.map((name) => [name.toLowerCase(), name]));
-  const attributes = Object.fromEntries(Object.entries(user.attributes).map(([name, values]) => [names.get(name.toLowerCase()) ?? name, values]));
+  const attributes = Object.fromEntries(
+    Object.entries(user.attributes).map(([name, values]) => [names.get(name.toLowerCase()) ?? name, values]),
+  );
   return { ...user, attributes };
 }
 
-export async function readPreviewUsers(app: App, rules: readonly MappingRule[], login: string): Promise<DirectoryUser[]> {
+export async function readPreviewUsers(
+  app: App,
+  rules: readonly MappingRule[],
+  login: string,
+): Promise<DirectoryUser[]> {
   const attributes = attributesForRules(rules);
-  const filter = login === '' ? app.config.ucs.userFilter : andFilter(app.config.ucs.userFilter, equalityFilter('uid', login));
+  const filter =
+    login === '' ? app.config.ucs.userFilter : andFilter(app.config.ucs.userFilter, equalityFilter('uid', login));
   const entries = await app.directory.withClient('search', async (client) => {
-    const { searchEntries } = await client.search(app.config.ucs.baseDn, { scope: 'sub', filter, attributes: ['entryUUID', ...attributes], sizeLimit: PREVIEW_USERS });
+    const { searchEntries } = await client.search(app.config.ucs.baseDn, {
+      scope: 'sub',
+      filter,
+      attributes: ['entryUUID', ...attributes],
+      sizeLimit: PREVIEW_USERS,
+    });
     return searchEntries;
   });
   return entries.flatMap((entry) => {
@@ -75,7 +87,15 @@ export async function previewMapping(app: App, rules: readonly MappingRule[], lo
       }
       const mappedFields = rules.map((rule) => rule.field);
       const extra = Object.keys(before ?? {}).filter((field) => !mappedFields.includes(field));
-      return { dn: user.dn, login: pascomLogin, after, reasons: mapped.ok ? [] : mapped.reasons, before, beforeError, fields: [...mappedFields, ...extra] };
+      return {
+        dn: user.dn,
+        login: pascomLogin,
+        after,
+        reasons: mapped.ok ? [] : mapped.reasons,
+        before,
+        beforeError,
+        fields: [...mappedFields, ...extra],
+      };
     }),
   );
 }

@@ -3,7 +3,11 @@ import type { Request } from 'express';
 import { newCsrfToken } from './middleware/csrf.js';
 
 function promised(fn: (done: (err?: unknown) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => fn((err) => (err === undefined || err === null ? resolve() : reject(err instanceof Error ? err : new Error(String(err))))));
+  return new Promise((resolve, reject) =>
+    fn((err) =>
+      err === undefined || err === null ? resolve() : reject(err instanceof Error ? err : new Error(String(err))),
+    ),
+  );
 }
 
 export async function signIn(req: Request, user: string): Promise<void> {

@@ -40,7 +40,14 @@ export class SyncJobs {
   /** Starts an import in the background; throws SyncBusyError at once when a run is going on. */
   startImport(app: App, user: string, confirmDeletes: boolean): ImportJob {
     if (app.fullSync.running) throw new SyncBusyError();
-    const job: ImportJob = { id: this.nextImportId++, user, state: 'planning', progress: { total: 0, settled: 0, failed: 0 }, result: undefined, error: undefined };
+    const job: ImportJob = {
+      id: this.nextImportId++,
+      user,
+      state: 'planning',
+      progress: { total: 0, settled: 0, failed: 0 },
+      result: undefined,
+      error: undefined,
+    };
     this.imports.set(job.id, job);
     for (const key of this.imports.keys()) if (this.imports.size > KEPT_PLANS) this.imports.delete(key);
     app.fullSync
@@ -55,9 +62,20 @@ export class SyncJobs {
         },
       })
       .then((result) => {
-        job.result = { status: result.status, delivered: result.delivered, failed: result.failed, queued: result.queued, runId: result.runId };
+        job.result = {
+          status: result.status,
+          delivered: result.delivered,
+          failed: result.failed,
+          queued: result.queued,
+          runId: result.runId,
+        };
         job.state = 'finished';
-        app.logger.info('import from the admin page finished', { user, status: result.status, delivered: result.delivered, failed: result.failed });
+        app.logger.info('import from the admin page finished', {
+          user,
+          status: result.status,
+          delivered: result.delivered,
+          failed: result.failed,
+        });
       })
       .catch((error: unknown) => {
         job.error = error instanceof Error ? error.message : String(error);

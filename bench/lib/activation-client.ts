@@ -18,9 +18,14 @@ export interface ActivationWriter {
 }
 
 export async function startActivationWriter(job: WriterJob): Promise<ActivationWriter> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/activation-writer.ts'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/activation-writer.ts'], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the activation writer exited (${String(code)})`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the activation writer exited (${String(code)})`))),
+  );
   const nextLine = async (): Promise<unknown> => {
     const line = await Promise.race([lines.next(), exited]);
     return JSON.parse(String(line.value));

@@ -28,7 +28,12 @@ async function activate(client: Client, dn: string): Promise<void> {
   const changes = [
     ...(classes.includes(ACTIVATION_CLASS.toLowerCase())
       ? []
-      : [new Change({ operation: 'add', modification: new Attribute({ type: 'objectClass', values: [ACTIVATION_CLASS] }) })]),
+      : [
+          new Change({
+            operation: 'add',
+            modification: new Attribute({ type: 'objectClass', values: [ACTIVATION_CLASS] }),
+          }),
+        ]),
     new Change({ operation: 'replace', modification: new Attribute({ type: ACTIVATION_ATTRIBUTE, values: ['TRUE'] }) }),
   ];
   await client.modify(dn, changes);

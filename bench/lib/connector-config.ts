@@ -22,13 +22,23 @@ export interface BenchConfig {
   cleanup(): Promise<void>;
 }
 
-export async function benchConfig(slapd: SlapdHandle, pascom: PascomEndpoint, overrides: Record<string, unknown>): Promise<BenchConfig> {
+export async function benchConfig(
+  slapd: SlapdHandle,
+  pascom: PascomEndpoint,
+  overrides: Record<string, unknown>,
+): Promise<BenchConfig> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pascom-bench-'));
   const configPath = join(dataDir, 'config.yaml');
   const base = {
     dataDir,
     ucs: { url: slapd.url, baseDn: slapd.baseDn, bindDn: slapd.computerDn, password: slapd.computerPassword },
-    pascom: { url: pascom.url, instance: pascom.instance, user: pascom.user, password: pascom.password, timeoutMs: 10_000 },
+    pascom: {
+      url: pascom.url,
+      instance: pascom.instance,
+      user: pascom.user,
+      password: pascom.password,
+      timeoutMs: 10_000,
+    },
     deletes: { mode: 'delete', maxPerRun: 100 },
     schedule: '',
     listener: { startAfterFirstImport: false },
@@ -36,6 +46,7 @@ export async function benchConfig(slapd: SlapdHandle, pascom: PascomEndpoint, ov
   };
   await writeFile(configPath, stringify(merge(base, overrides)), { mode: 0o600 });
   const loaded = await loadConfig({ path: configPath, env: {} });
-  if (!loaded.ok) throw new Error(`bench config invalid: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  if (!loaded.ok)
+    throw new Error(`bench config invalid: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   return { config: loaded.config, configPath, dataDir, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
 }

@@ -14,13 +14,17 @@ export async function untilReason(service: ConnectorService, expected: string, t
   for (;;) {
     const reason = service.current().store.kv.get(STATUS_KEYS.listenerReason);
     if (reason === expected) return;
-    if (performance.now() > deadline) throw new Error(`the listener did not report "${expected}" (last: ${String(reason)})`);
+    if (performance.now() > deadline)
+      throw new Error(`the listener did not report "${expected}" (last: ${String(reason)})`);
     await sleep(1);
   }
 }
 
 /** Starts the service; `readyMs` is from the start() call to the listener persisting (syncrepl). */
-export async function startLiveService(bench: BenchConfig, logger: Logger): Promise<{ service: ConnectorService; readyMs: number }> {
+export async function startLiveService(
+  bench: BenchConfig,
+  logger: Logger,
+): Promise<{ service: ConnectorService; readyMs: number }> {
   const service = new ConnectorService(bench.configPath, {}, logger);
   const started = performance.now();
   await service.start(bench.config);

@@ -13,7 +13,10 @@ export function quietLogger(keep = 5): QuietLogger {
   const firstProblems: string[] = [];
   const problem = (level: 'warnings' | 'errors') => (message: string, meta?: Record<string, unknown>) => {
     counts[level] += 1;
-    if (firstProblems.length < keep) firstProblems.push(`${level === 'errors' ? 'error' : 'warn'}: ${message} ${meta === undefined ? '' : JSON.stringify(meta)}`.trim());
+    if (firstProblems.length < keep)
+      firstProblems.push(
+        `${level === 'errors' ? 'error' : 'warn'}: ${message} ${meta === undefined ? '' : JSON.stringify(meta)}`.trim(),
+      );
   };
   return {
     get warnings() {

@@ -42,7 +42,11 @@ export class LdapTranslog implements TranslogReader {
   async readable(): Promise<boolean> {
     return this.withClient(async (client) => {
       try {
-        const { searchEntries } = await client.search(this.base, { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
+        const { searchEntries } = await client.search(this.base, {
+          scope: 'base',
+          filter: '(objectClass=*)',
+          attributes: ['1.1'],
+        });
         return searchEntries.length > 0;
       } catch (error) {
         if (error instanceof NoSuchObjectError) return false;
@@ -105,7 +109,11 @@ export class LdapTranslog implements TranslogReader {
       });
       const entry = searchEntries[0];
       if (entry === undefined) return undefined;
-      return { id: toId(entry['reqSession']) ?? id, dn: firstString(entry['reqDN']) ?? '', type: firstString(entry['reqType'])?.toLowerCase() ?? 'm' };
+      return {
+        id: toId(entry['reqSession']) ?? id,
+        dn: firstString(entry['reqDN']) ?? '',
+        type: firstString(entry['reqType'])?.toLowerCase() ?? 'm',
+      };
     } catch (error) {
       if (error instanceof NoSuchObjectError) return undefined;
       throw error;
@@ -114,11 +122,19 @@ export class LdapTranslog implements TranslogReader {
 }
 
 /** Users of any kind (enabled or not) at the given DNs, by base searches on one connection. */
-export async function usersAt(withClient: WithClient, dns: readonly string[], userFilter: string): Promise<Map<string, Anchor>> {
+export async function usersAt(
+  withClient: WithClient,
+  dns: readonly string[],
+  userFilter: string,
+): Promise<Map<string, Anchor>> {
   const found = await withClient((client) =>
     mapLimited(dns, CONCURRENCY, async (dn) => {
       try {
-        const { searchEntries } = await client.search(dn, { scope: 'base', filter: userFilter, attributes: ['entryUUID'] });
+        const { searchEntries } = await client.search(dn, {
+          scope: 'base',
+          filter: userFilter,
+          attributes: ['entryUUID'],
+        });
         return firstString(searchEntries[0]?.['entryUUID']);
       } catch (error) {
         if (error instanceof NoSuchObjectError) return undefined;

@@ -62,7 +62,8 @@ export class NotifierClient implements NotifierPort {
   private opening: Socket | undefined;
   private readonly pending = new Map<number, Pending>();
   /** The one WAIT_ID the server holds for this connection. */
-  private waiting: { readonly id: number; readonly msgId: number; readonly reply: Promise<string | undefined> } | undefined;
+  private waiting:
+    { readonly id: number; readonly msgId: number; readonly reply: Promise<string | undefined> } | undefined;
 
   constructor(private readonly options: NotifierClientOptions) {}
 
@@ -127,12 +128,20 @@ export class NotifierClient implements NotifierPort {
       const socket = new Socket();
       this.opening = socket;
       const connection: Connection = { socket, splitter: new BlockSplitter(), greeting: undefined };
-      const timer = setTimeout(() => socket.destroy(new NotifierUnavailableError(`no greeting from the notifier at ${this.address} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          socket.destroy(
+            new NotifierUnavailableError(`no greeting from the notifier at ${this.address} within ${timeoutMs} ms`),
+          ),
+        timeoutMs,
+      );
       connection.greeting = {
         resolve: (block) => {
           clearTimeout(timer);
           this.opening = undefined;
-          const problem = this.closed ? new NotifierUnavailableError('the notifier client was closed') : this.checkGreeting(block ?? '');
+          const problem = this.closed
+            ? new NotifierUnavailableError('the notifier client was closed')
+            : this.checkGreeting(block ?? '');
           if (problem !== undefined) {
             socket.destroy();
             reject(problem);
@@ -151,7 +160,9 @@ export class NotifierClient implements NotifierPort {
       socket.setNoDelay(true);
       socket.on('data', (chunk: string) => this.receive(connection, chunk));
       socket.on('error', (error) => this.lost(connection, error));
-      socket.on('close', () => this.lost(connection, new NotifierUnavailableError(`the notifier at ${this.address} closed the connection`)));
+      socket.on('close', () =>
+        this.lost(connection, new NotifierUnavailableError(`the notifier at ${this.address} closed the connection`)),
+      );
       socket.connect({ host, port }, () => {
         // The keepalive notices a notifier host that vanished while a WAIT_ID is pending.
         socket.setKeepAlive(true, 60_000);
@@ -164,7 +175,9 @@ export class NotifierClient implements NotifierPort {
     try {
       const version = parseHandshake(block);
       if (version >= PROTOCOL_VERSION) return undefined;
-      return new NotifierProtocolError(`the notifier at ${this.address} speaks protocol ${version}; WAIT_ID needs ${PROTOCOL_VERSION}`);
+      return new NotifierProtocolError(
+        `the notifier at ${this.address} speaks protocol ${version}; WAIT_ID needs ${PROTOCOL_VERSION}`,
+      );
     } catch (error) {
       return error instanceof NotifierProtocolError ? error : new NotifierProtocolError(String(error));
     }
@@ -202,11 +215,18 @@ export class NotifierClient implements NotifierPort {
     pending?.resolve(payload);
   }
 
-  private async withTimeout(reply: Promise<string | undefined>, msgId: number, connection: Connection, what: string): Promise<string | undefined> {
+  private async withTimeout(
+    reply: Promise<string | undefined>,
+    msgId: number,
+    connection: Connection,
+    what: string,
+  ): Promise<string | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new NotifierUnavailableError(`the notifier at ${this.address} did not answer ${what} within ${this.options.timeoutMs} ms`);
+        const error = new NotifierUnavailableError(
+          `the notifier at ${this.address} did not answer ${what} within ${this.options.timeoutMs} ms`,
+        );
         // A notifier that does not answer is treated as gone: the next call reconnects.
         connection.socket.destroy(error);
         this.pending.delete(msgId);
@@ -221,7 +241,12 @@ export class NotifierClient implements NotifierPort {
   }
 
   private lost(connection: Connection, error: Error): void {
-    const wrapped = error instanceof NotifierProtocolError || error instanceof NotifierUnavailableError ? error : new NotifierUnavailableError(`the notifier at ${this.address} is unreachable: ${error.message}`, { cause: error });
+    const wrapped =
+      error instanceof NotifierProtocolError || error instanceof NotifierUnavailableError
+        ? error
+        : new NotifierUnavailableError(`the notifier at ${this.address} is unreachable: ${error.message}`, {
+            cause: error,
+          });
     connection.greeting?.reject(wrapped);
     connection.greeting = undefined;
     if (this.connection === connection) this.fail(wrapped);

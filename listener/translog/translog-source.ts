@@ -147,17 +147,23 @@ export class TranslogSource {
       } catch (error) {
         this.setStatus({ state: 'failed', reason: `reading the translog failed: ${message(error)}` });
         this.options.logger.warn('reading the UCS translog failed; will try again', { error: message(error) });
-        await this.sleep(backoffDelay(failures++, this.random, { baseMs: Math.min(1000, this.options.intervalMs), capMs: 30_000 }), signal);
+        await this.sleep(
+          backoffDelay(failures++, this.random, { baseMs: Math.min(1000, this.options.intervalMs), capMs: 30_000 }),
+          signal,
+        );
       }
     }
   }
 
   private async startAt(current: number): Promise<void> {
     if (this.checkpoint !== undefined) {
-      this.options.logger.warn('the translog id went backwards (a new notifier database?): following from the current id; run a full sync to reconcile', {
-        stored: this.checkpoint,
-        current,
-      });
+      this.options.logger.warn(
+        'the translog id went backwards (a new notifier database?): following from the current id; run a full sync to reconcile',
+        {
+          stored: this.checkpoint,
+          current,
+        },
+      );
     }
     await this.options.sink([], current);
     this.checkpoint = current;
@@ -184,12 +190,17 @@ export class TranslogSource {
    * advance. Every id up to `end` exists or is a hole: the notifier writes the LDAP entry before
    * it reports the id.
    */
-  private takeInOrder(from: number, end: number, found: readonly TranslogTransaction[]): { usable: TranslogTransaction[]; last: number } {
+  private takeInOrder(
+    from: number,
+    end: number,
+    found: readonly TranslogTransaction[],
+  ): { usable: TranslogTransaction[]; last: number } {
     const usable: TranslogTransaction[] = [];
     let expected = from + 1;
     for (const transaction of found) {
       if (transaction.id < expected) continue;
-      if (transaction.id > expected && !this.skipHole(expected, transaction.id - 1)) return { usable, last: expected - 1 };
+      if (transaction.id > expected && !this.skipHole(expected, transaction.id - 1))
+        return { usable, last: expected - 1 };
       usable.push(transaction);
       expected = transaction.id + 1;
     }
@@ -208,7 +219,11 @@ export class TranslogSource {
     if (this.gap?.id !== first) this.gap = { id: first, since: now };
     const waited = now - this.gap.since;
     if (waited < (this.options.gapWaitMs ?? DEFAULT_GAP_WAIT_MS)) return false;
-    this.options.logger.warn('translog transactions are missing; skipped after waiting for them', { first, last, waitedMs: waited });
+    this.options.logger.warn('translog transactions are missing; skipped after waiting for them', {
+      first,
+      last,
+      waitedMs: waited,
+    });
     this.gap = undefined;
     this.skippedThrough = last;
     return true;
@@ -242,7 +257,10 @@ export class TranslogSource {
         this.notifierDown(error);
       }
     }
-    this.setStatus({ state: 'polling', reason: this.pollingReason ?? `polling cn=translog every ${this.options.intervalMs} ms` });
+    this.setStatus({
+      state: 'polling',
+      reason: this.pollingReason ?? `polling cn=translog every ${this.options.intervalMs} ms`,
+    });
     return this.options.reader.currentId(this.checkpoint ?? 0);
   }
 

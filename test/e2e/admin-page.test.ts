@@ -24,14 +24,43 @@ async function shot(name: string): Promise<void> {
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   h = await startWebHarness();
-  await h.udm.createUser({ username: 'jdoe', firstname: 'John', lastname: 'Doe', password: JDOE_PASSWORD, activated: true, phone: ['+49 441 1234-101'], mailPrimaryAddress: 'jdoe@example.intranet', mobileTelephoneNumber: ['+49 170 1234567'] });
-  await h.udm.createUser({ username: 'asmith', firstname: 'Anna', lastname: 'Smith', activated: true, phone: ['+49 441 1234-102'] });
+  await h.udm.createUser({
+    username: 'jdoe',
+    firstname: 'John',
+    lastname: 'Doe',
+    password: JDOE_PASSWORD,
+    activated: true,
+    phone: ['+49 441 1234-101'],
+    mailPrimaryAddress: 'jdoe@example.intranet',
+    mobileTelephoneNumber: ['+49 170 1234567'],
+  });
+  await h.udm.createUser({
+    username: 'asmith',
+    firstname: 'Anna',
+    lastname: 'Smith',
+    activated: true,
+    phone: ['+49 441 1234-102'],
+  });
   await h.udm.createUser({ username: 'bmueller', firstname: 'Bernd', lastname: 'Müller', activated: true });
-  await h.udm.createUser({ username: 'xss', firstname: 'X', lastname: 'Ss', displayName: '<script>alert(1)</script>', activated: true });
+  await h.udm.createUser({
+    username: 'xss',
+    firstname: 'X',
+    lastname: 'Ss',
+    displayName: '<script>alert(1)</script>',
+    activated: true,
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   page = await context.newPage();

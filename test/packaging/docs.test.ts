@@ -9,7 +9,15 @@ import { KEY_CATALOG } from '../../app/config/schema.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DOCS = join(ROOT, 'docs');
-const DOC_FILES = ['install.md', 'install.de.md', 'operation.md', 'troubleshooting.md', 'pascom-api.md', 'architecture.md', 'configuration.md'];
+const DOC_FILES = [
+  'install.md',
+  'install.de.md',
+  'operation.md',
+  'troubleshooting.md',
+  'pascom-api.md',
+  'architecture.md',
+  'configuration.md',
+];
 /** Where messages come from: the app, the listener, the UMC module's backend, the App Center scripts. */
 const SOURCE_DIRS = ['app', 'listener', 'umc/python', 'umc/src', 'appcenter'];
 const SOURCE_EXTENSIONS = new Set(['.ts', '.mts', '.mjs', '.js', '.py', '.sh', '.ejs', '']);
@@ -27,7 +35,10 @@ function prose(markdown: string): string {
 }
 
 function headings(markdown: string): Array<{ level: number; text: string }> {
-  return [...prose(markdown).matchAll(/^(#{1,6}) (.+)$/gm)].map((match) => ({ level: match[1]?.length ?? 0, text: match[2] ?? '' }));
+  return [...prose(markdown).matchAll(/^(#{1,6}) (.+)$/gm)].map((match) => ({
+    level: match[1]?.length ?? 0,
+    text: match[2] ?? '',
+  }));
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to "-", duplicates numbered. */
@@ -83,7 +94,9 @@ function fragmentsOf(message: string): string[] {
 }
 
 /** Every documented config key, written as the page writes it: `ucs.url`, `mapping[].field`, `dataDir`. */
-const DOCUMENTED_KEYS = Object.entries(KEY_CATALOG).flatMap(([section, keys]) => keys.map((key) => (section === '' ? key : `${section}.${key}`)));
+const DOCUMENTED_KEYS = Object.entries(KEY_CATALOG).flatMap(([section, keys]) =>
+  keys.map((key) => (section === '' ? key : `${section}.${key}`)),
+);
 
 describe('docs/', () => {
   it.each(DOC_FILES)('%s exists with a title and several sections', (name) => {
@@ -123,7 +136,10 @@ describe('docs/troubleshooting.md', () => {
     const fragments = fragmentsOf(message);
     expect(Math.max(0, ...fragments.map((fragment) => fragment.length))).toBeGreaterThanOrEqual(MIN_LONGEST_FRAGMENT);
     const emitters = SOURCES.filter((source) => fragments.every((fragment) => source.text.includes(fragment)));
-    expect(emitters.map((source) => source.path), `no file under ${SOURCE_DIRS.join(', ')} contains all of ${JSON.stringify(fragments)}`).not.toEqual([]);
+    expect(
+      emitters.map((source) => source.path),
+      `no file under ${SOURCE_DIRS.join(', ')} contains all of ${JSON.stringify(fragments)}`,
+    ).not.toEqual([]);
   });
 });
 

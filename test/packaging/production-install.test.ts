@@ -50,8 +50,13 @@ describe('a production install in a clean folder', () => {
     for (const file of ['package.json', 'package-lock.json']) cpSync(join(repo, file), join(app, file));
     // Runtime dependencies only, as `npm prune --omit=dev` leaves them in the image. The native
     // SQLite binding is the one `npm ci` built for this Node (the image builds its own).
-    await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, timeout: 240_000 });
-    cpSync(join(repo, 'node_modules/better-sqlite3/build'), join(app, 'node_modules/better-sqlite3/build'), { recursive: true });
+    await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: app,
+      timeout: 240_000,
+    });
+    cpSync(join(repo, 'node_modules/better-sqlite3/build'), join(app, 'node_modules/better-sqlite3/build'), {
+      recursive: true,
+    });
     cpSync(join(repo, 'dist'), join(app, 'dist'), { recursive: true });
     [slapd, sim] = await Promise.all([startSlapd(), startPascomSimulator()]);
   }, 300_000);
@@ -80,7 +85,11 @@ describe('a production install in a clean folder', () => {
       }),
       { mode: 0o600 },
     );
-    const child = spawn(process.execPath, ['dist/app/cli/main.js', 'serve', '--config', config], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production' } });
+    const child = spawn(process.execPath, ['dist/app/cli/main.js', 'serve', '--config', config], {
+      cwd: app,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production' },
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', r));

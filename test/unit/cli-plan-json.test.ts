@@ -7,15 +7,37 @@ import type { Plan } from '../../app/core/types.js';
 
 function capture(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
-  return { stream: new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c.toString()), done()) }), text: () => chunks.join('') };
+  return {
+    stream: new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c.toString()), done()) }),
+    text: () => chunks.join(''),
+  };
 }
 
 const plan: Plan = {
   operations: [
-    { kind: 'create', uuid: 'u1', dn: 'uid=a,cn=users', login: 'a', record: { '003use_name': 'a', '003use_bez': 'A "quoted" Ä' } },
-    { kind: 'update', uuid: 'u2', dn: 'uid=b,cn=users', login: 'b', record: { '003use_name': 'c' }, changes: { '003use_name': { from: 'b', to: 'c' }, x: { from: '1', to: undefined } }, adopt: false },
+    {
+      kind: 'create',
+      uuid: 'u1',
+      dn: 'uid=a,cn=users',
+      login: 'a',
+      record: { '003use_name': 'a', '003use_bez': 'A "quoted" Ä' },
+    },
+    {
+      kind: 'update',
+      uuid: 'u2',
+      dn: 'uid=b,cn=users',
+      login: 'b',
+      record: { '003use_name': 'c' },
+      changes: { '003use_name': { from: 'b', to: 'c' }, x: { from: '1', to: undefined } },
+      adopt: false,
+    },
     { kind: 'unchanged', uuid: 'u3', dn: 'uid=d,cn=users', login: 'd', record: {} },
-    { kind: 'rejected', uuid: 'u4', dn: 'uid=e,cn=users', reasons: [{ code: 'no-display-name', message: 'no display name and no first/last name' }] },
+    {
+      kind: 'rejected',
+      uuid: 'u4',
+      dn: 'uid=e,cn=users',
+      reasons: [{ code: 'no-display-name', message: 'no display name and no first/last name' }],
+    },
   ],
   summary: { create: 1, update: 1, delete: 0, unchanged: 1, rejected: 1, blocked: 0 },
   blocked: undefined,

@@ -8,16 +8,25 @@ const NORMAL_PASSWORD = 'normal-user-Pass-1';
 
 beforeAll(async () => {
   h = await startWebHarness({ env: { DOCKER_HOST_NAME: 'ucs-primary', DOMAINNAME: 'example.intranet' } });
-  await h.udm.createUser({ username: 'normal', firstname: 'Nor', lastname: 'Mal', password: NORMAL_PASSWORD, activated: true });
+  await h.udm.createUser({
+    username: 'normal',
+    firstname: 'Nor',
+    lastname: 'Mal',
+    password: NORMAL_PASSWORD,
+    activated: true,
+  });
 });
 afterAll(async () => h.close());
 
 describe('without a session', () => {
-  it.each(['/status', '/connection', '/mapping', '/sync', '/automate', '/authentication'])('redirects GET %s to the login form', async (path) => {
-    const res = await h.client().get(path);
-    expect(res.status).toBe(303);
-    expect(res.location).toBe('/pascom-connector/login');
-  });
+  it.each(['/status', '/connection', '/mapping', '/sync', '/automate', '/authentication'])(
+    'redirects GET %s to the login form',
+    async (path) => {
+      const res = await h.client().get(path);
+      expect(res.status).toBe(303);
+      expect(res.location).toBe('/pascom-connector/login');
+    },
+  );
 
   it('answers the JSON API with 401', async () => {
     const res = await h.client().get('/api/import/1');
@@ -54,10 +63,13 @@ describe('the login form', () => {
     expect(res.status).toBe(401);
   });
 
-  it.each(['*', '*)(uid=*', 'Admin*', '*)(|(uid=*'])('does not let the filter %j match other users', async (username) => {
-    const res = await h.client().login(username, h.slapd.adminPassword);
-    expect(res.status).toBe(401);
-  });
+  it.each(['*', '*)(uid=*', 'Admin*', '*)(|(uid=*'])(
+    'does not let the filter %j match other users',
+    async (username) => {
+      const res = await h.client().login(username, h.slapd.adminPassword);
+      expect(res.status).toBe(401);
+    },
+  );
 
   it('gives a new session id on sign-in (no fixation)', async () => {
     const client = h.client();
@@ -78,7 +90,8 @@ describe('the login form', () => {
     const client = h.client();
     await client.get('/login');
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await client.post('/login', { username: 'ratelimited', password: 'x' })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await client.post('/login', { username: 'ratelimited', password: 'x' })).status);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
   });

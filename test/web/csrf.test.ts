@@ -28,7 +28,9 @@ const POST_ROUTES = [
 describe.each(POST_ROUTES)('POST %s', (path) => {
   it('is refused with 403 without a token', async () => {
     const client = await h.admin();
-    const res = await client.request('POST', path, { form: { username: 'Administrator', password: 'x', lang: 'de', schedule: '' } });
+    const res = await client.request('POST', path, {
+      form: { username: 'Administrator', password: 'x', lang: 'de', schedule: '' },
+    });
     expect(res.status).toBe(403);
     expect(res.body).toContain('security token');
   });
@@ -50,7 +52,10 @@ describe.each(POST_ROUTES)('POST %s', (path) => {
 describe('JSON requests', () => {
   it('accept the token in the X-CSRF-Token header', async () => {
     const client = await h.admin();
-    const res = await client.request('POST', '/language', { json: { lang: 'de', back: '/status' }, headers: { 'x-csrf-token': client.csrf } });
+    const res = await client.request('POST', '/language', {
+      json: { lang: 'de', back: '/status' },
+      headers: { 'x-csrf-token': client.csrf },
+    });
     expect(res.status).toBe(303);
   });
 });

@@ -14,7 +14,15 @@ let deadId = 0;
 beforeEach(() => {
   const { outbox } = h.app().store;
   const now = Date.now();
-  outbox.enqueue({ uuid: `uuid-${now}`, kind: 'apply', payload: { op: { kind: 'create', login: 'broken' }, actor: 'test' }, source: 'poll' }, now);
+  outbox.enqueue(
+    {
+      uuid: `uuid-${now}`,
+      kind: 'apply',
+      payload: { op: { kind: 'create', login: 'broken' }, actor: 'test' },
+      source: 'poll',
+    },
+    now,
+  );
   const [row] = outbox.claim(now, 1);
   if (row === undefined) throw new Error('no row claimed');
   outbox.markDead(row.id, 'pascom rejected the identity (field 009ext_extension): <b>taken</b>');
@@ -22,7 +30,7 @@ beforeEach(() => {
 });
 
 describe('dead letters', () => {
-  it('are listed with the login and pascom\'s error, escaped', async () => {
+  it("are listed with the login and pascom's error, escaped", async () => {
     const page = await (await h.admin()).get('/status');
     expect(page.body).toContain('<td>broken</td>');
     expect(page.body).toContain('&lt;b&gt;taken&lt;/b&gt;');
@@ -33,7 +41,12 @@ describe('dead letters', () => {
     const client = await h.admin();
     const res = await client.post(`/status/dead/${deadId}/retry`);
     expect(res.status).toBe(303);
-    expect(h.app().store.outbox.list('pending').map((row) => row.id)).toContain(deadId);
+    expect(
+      h
+        .app()
+        .store.outbox.list('pending')
+        .map((row) => row.id),
+    ).toContain(deadId);
     expect((await client.follow(res)).body).toContain('The change is queued again.');
   });
 
@@ -41,8 +54,18 @@ describe('dead letters', () => {
     const client = await h.admin();
     const res = await client.post(`/status/dead/${deadId}/discard`);
     expect(res.status).toBe(303);
-    expect(h.app().store.outbox.list('dead').map((row) => row.id)).not.toContain(deadId);
-    expect(h.app().store.audit.recent(5).map((entry) => entry.action)).toContain('discard-dead-letter');
+    expect(
+      h
+        .app()
+        .store.outbox.list('dead')
+        .map((row) => row.id),
+    ).not.toContain(deadId);
+    expect(
+      h
+        .app()
+        .store.audit.recent(5)
+        .map((entry) => entry.action),
+    ).toContain('discard-dead-letter');
   });
 
   it('report a row that is already gone', async () => {

@@ -92,7 +92,12 @@ export async function startWebHarness(options: WebHarnessOptions = {}): Promise<
       await server.close();
       await app.close();
       await udm.close();
-      await Promise.all([slapd.stop(), sim.stop(), fixture.cleanup(), rm(secretsDir, { recursive: true, force: true })]);
+      await Promise.all([
+        slapd.stop(),
+        sim.stop(),
+        fixture.cleanup(),
+        rm(secretsDir, { recursive: true, force: true }),
+      ]);
     },
   };
   return harness;

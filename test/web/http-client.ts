@@ -25,13 +25,18 @@ export class Browserless {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
-  async request(method: string, path: string, init: { form?: Record<string, string | string[]>; headers?: Record<string, string>; json?: unknown } = {}): Promise<PageResponse> {
+  async request(
+    method: string,
+    path: string,
+    init: { form?: Record<string, string | string[]>; headers?: Record<string, string>; json?: unknown } = {},
+  ): Promise<PageResponse> {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (this.cookies.size > 0) headers['cookie'] = this.cookieHeader();
     let body: string | undefined;
     if (init.form !== undefined) {
       const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(init.form)) for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+      for (const [key, value] of Object.entries(init.form))
+        for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
       body = params.toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     } else if (init.json !== undefined) {

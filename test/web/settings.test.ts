@@ -9,7 +9,14 @@ const JDOE_PASSWORD = 'jdoe-Pass-77';
 
 beforeAll(async () => {
   h = await startWebHarness({ env: { LDAP_HOSTDN: 'cn=pascom,cn=computers,dc=example,dc=intranet' } });
-  await h.udm.createUser({ username: 'jdoe', firstname: 'John', lastname: 'Doe', password: JDOE_PASSWORD, activated: true, phone: ['+49 441 1234-101'] });
+  await h.udm.createUser({
+    username: 'jdoe',
+    firstname: 'John',
+    lastname: 'Doe',
+    password: JDOE_PASSWORD,
+    activated: true,
+    phone: ['+49 441 1234-101'],
+  });
   await h.udm.createUser({ username: 'other', firstname: 'Ot', lastname: 'Her', activated: true });
 });
 afterAll(async () => h.close());
@@ -19,10 +26,23 @@ async function configFile(): Promise<Record<string, Record<string, unknown>>> {
 }
 
 function ucsForm(overrides: Record<string, string> = {}): Record<string, string> {
-  return { url: h.slapd.url, tls: 'none', caFile: '', baseDn: h.slapd.baseDn, bindDn: h.slapd.computerDn, password: '', userFilter: '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))', action: 'save', ...overrides };
+  return {
+    url: h.slapd.url,
+    tls: 'none',
+    caFile: '',
+    baseDn: h.slapd.baseDn,
+    bindDn: h.slapd.computerDn,
+    password: '',
+    userFilter: '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))',
+    action: 'save',
+    ...overrides,
+  };
 }
 
-function mappingForm(rows: Array<Record<string, string | string[]>>, extra: Record<string, string> = {}): Record<string, string | string[]> {
+function mappingForm(
+  rows: Array<Record<string, string | string[]>>,
+  extra: Record<string, string> = {},
+): Record<string, string | string[]> {
   const form: Record<string, string | string[]> = { ...extra };
   rows.forEach((row, i) => {
     for (const [key, value] of Object.entries(row)) form[`rule${i}.${key}`] = value;
@@ -30,8 +50,20 @@ function mappingForm(rows: Array<Record<string, string | string[]>>, extra: Reco
   return form;
 }
 
-const LOGIN_ROW = { field: '003use_name', sources: 'uid', transforms: ['trim', 'lowercase'], policy: 'force', required: '1' };
-const NAME_ROW = { field: '003use_bez', sources: 'displayName\n{givenName} {sn}', transforms: ['trim'], policy: 'force', required: '1' };
+const LOGIN_ROW = {
+  field: '003use_name',
+  sources: 'uid',
+  transforms: ['trim', 'lowercase'],
+  policy: 'force',
+  required: '1',
+};
+const NAME_ROW = {
+  field: '003use_bez',
+  sources: 'displayName\n{givenName} {sn}',
+  transforms: ['trim'],
+  policy: 'force',
+  required: '1',
+};
 
 describe('Connection', () => {
   it('never renders a password, not even as an empty value attribute', async () => {
@@ -43,7 +75,13 @@ describe('Connection', () => {
 
   it('saves the UCS settings: file changed, mode 0600, the new password written but not shown', async () => {
     const client = await h.admin();
-    const res = await client.post('/connection/ucs', ucsForm({ userFilter: '(&(univentionObjectType=users/user)(mobydickActivated=TRUE)(uid=*))', password: h.slapd.computerPassword }));
+    const res = await client.post(
+      '/connection/ucs',
+      ucsForm({
+        userFilter: '(&(univentionObjectType=users/user)(mobydickActivated=TRUE)(uid=*))',
+        password: h.slapd.computerPassword,
+      }),
+    );
     expect(res.status).toBe(303);
     const file = await configFile();
     expect(file['ucs']?.['userFilter']).toBe('(&(univentionObjectType=users/user)(mobydickActivated=TRUE)(uid=*))');
@@ -57,7 +95,9 @@ describe('Connection', () => {
   it('keeps the stored password when the field is left empty', async () => {
     const client = await h.admin();
     const before = (await configFile())['ucs'];
-    expect((await client.post('/connection/ucs', ucsForm({ userFilter: '(univentionObjectType=users/user)' }))).status).toBe(303);
+    expect(
+      (await client.post('/connection/ucs', ucsForm({ userFilter: '(univentionObjectType=users/user)' }))).status,
+    ).toBe(303);
     const after = (await configFile())['ucs'];
     expect(after?.['userFilter']).toBe('(univentionObjectType=users/user)');
     expect([after?.['password'], after?.['passwordFile']]).toEqual([before?.['password'], before?.['passwordFile']]);
@@ -85,33 +125,50 @@ describe('Connection', () => {
   });
 
   it('asks for the password again when the server changes (the stored one is not sent elsewhere)', async () => {
-    const res = await (await h.admin()).post('/connection/ucs', ucsForm({ url: 'ldap://other.example:389', action: 'test' }));
+    const res = await (
+      await h.admin()
+    ).post('/connection/ucs', ucsForm({ url: 'ldap://other.example:389', action: 'test' }));
     expect(res.status).toBe(422);
     expect(res.body).toContain('This field is required.');
   });
 
   it('tests the UCS connection step by step', async () => {
-    const res = await (await h.admin()).post('/connection/ucs', ucsForm({ action: 'test', password: h.slapd.computerPassword }));
+    const res = await (
+      await h.admin()
+    ).post('/connection/ucs', ucsForm({ action: 'test', password: h.slapd.computerPassword }));
     expect(res.status).toBe(200);
-    for (const step of ['TCP connection', 'TLS and certificate', 'Sign-in (bind)', 'A user is readable']) expect(res.body).toContain(step);
+    for (const step of ['TCP connection', 'TLS and certificate', 'Sign-in (bind)', 'A user is readable'])
+      expect(res.body).toContain(step);
     expect(res.body).toContain('All checks passed.');
     expect(res.body).toContain('not encrypted');
   });
 
   it('reports a refused bind with what to do', async () => {
-    const res = await (await h.admin()).post('/connection/ucs', ucsForm({ action: 'test', password: 'wrong-password' }));
+    const res = await (
+      await h.admin()
+    ).post('/connection/ucs', ucsForm({ action: 'test', password: 'wrong-password' }));
     expect(res.body).toContain('The connection test failed.');
     expect(res.body).toContain('The server refused the bind DN or the password');
     expect(res.body).not.toContain('wrong-password');
   });
 
   it('reports a closed port at the TCP step', async () => {
-    const res = await (await h.admin()).post('/connection/ucs', ucsForm({ action: 'test', url: 'ldap://127.0.0.1:1', password: 'x' }));
+    const res = await (
+      await h.admin()
+    ).post('/connection/ucs', ucsForm({ action: 'test', url: 'ldap://127.0.0.1:1', password: 'x' }));
     expect(res.body).toContain('Nothing listens there');
   });
 
   it('tests the pascom connection', async () => {
-    const res = await (await h.admin()).post('/connection/pascom', { url: h.sim.url, instance: h.sim.instance, user: h.sim.user, password: '', action: 'test' });
+    const res = await (
+      await h.admin()
+    ).post('/connection/pascom', {
+      url: h.sim.url,
+      instance: h.sim.instance,
+      user: h.sim.user,
+      password: '',
+      action: 'test',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toContain('All checks passed.');
     expect(res.body).toContain('REST credentials');
@@ -119,7 +176,13 @@ describe('Connection', () => {
 
   it('saves the pascom settings with a new password that is never shown', async () => {
     const client = await h.admin();
-    const res = await client.post('/connection/pascom', { url: h.sim.url, instance: h.sim.instance, user: h.sim.user, password: h.sim.password, action: 'save' });
+    const res = await client.post('/connection/pascom', {
+      url: h.sim.url,
+      instance: h.sim.instance,
+      user: h.sim.user,
+      password: h.sim.password,
+      action: 'save',
+    });
     expect(res.status).toBe(303);
     expect((await configFile())['pascom']?.['password']).toBe(h.sim.password);
     expect((await client.follow(res)).body).not.toContain(h.sim.password);
@@ -143,7 +206,12 @@ describe('Mapping', () => {
 
   it('shows errors next to the row and saves nothing', async () => {
     const before = await readFile(h.fixture.configPath, 'utf8');
-    const res = await (await h.admin()).post('/mapping', mappingForm([LOGIN_ROW, { ...NAME_ROW, sources: 'display name' }, { ...NAME_ROW }], { action: 'save' }));
+    const res = await (
+      await h.admin()
+    ).post(
+      '/mapping',
+      mappingForm([LOGIN_ROW, { ...NAME_ROW, sources: 'display name' }, { ...NAME_ROW }], { action: 'save' }),
+    );
     expect(res.status).toBe(422);
     expect(res.body).toContain('&#34;display name&#34; is neither an attribute name nor a template');
     expect(res.body).toContain('This field is already mapped in row 2.');
@@ -157,11 +225,27 @@ describe('Mapping', () => {
   });
 
   it('saves the mapping into the config file and the running app', async () => {
-    const rows = [LOGIN_ROW, NAME_ROW, { field: '028pho_mobile', sources: 'mobile, homePhone', transforms: ['phone'], policy: 'createOnly', default: '' }];
+    const rows = [
+      LOGIN_ROW,
+      NAME_ROW,
+      {
+        field: '028pho_mobile',
+        sources: 'mobile, homePhone',
+        transforms: ['phone'],
+        policy: 'createOnly',
+        default: '',
+      },
+    ];
     const res = await (await h.admin()).post('/mapping', mappingForm(rows, { action: 'save' }));
     expect(res.status).toBe(303);
     const mapping = (await configFile())['mapping'] as unknown as Array<Record<string, unknown>>;
-    expect(mapping[2]).toEqual({ field: '028pho_mobile', sources: ['mobile', 'homePhone'], transforms: ['phone'], required: false, policy: 'createOnly' });
+    expect(mapping[2]).toEqual({
+      field: '028pho_mobile',
+      sources: ['mobile', 'homePhone'],
+      transforms: ['phone'],
+      required: false,
+      policy: 'createOnly',
+    });
     expect(h.app().rules.mapping).toHaveLength(3);
   });
 
@@ -175,7 +259,9 @@ describe('Mapping', () => {
   });
 
   it.each(['*', 'j*', '*)(uid=*'])('does not let the preview search %j match other users', async (login) => {
-    const res = await (await h.admin()).post('/mapping', mappingForm([LOGIN_ROW, NAME_ROW], { action: 'preview', login }));
+    const res = await (
+      await h.admin()
+    ).post('/mapping', mappingForm([LOGIN_ROW, NAME_ROW], { action: 'preview', login }));
     expect(res.body).toContain('No matching enabled user found.');
   });
 
@@ -230,7 +316,8 @@ describe('Authentication', () => {
   it('runs the authentication test and shows each step without echoing the password', async () => {
     const res = await (await h.admin()).post('/authentication/test', { login: 'jdoe', password: JDOE_PASSWORD });
     expect(res.status).toBe(200);
-    for (const step of ['Find the user', 'Enabled for pascom', 'Account active', 'Password', 'pascom identity exists']) expect(res.body).toContain(step);
+    for (const step of ['Find the user', 'Enabled for pascom', 'Account active', 'Password', 'pascom identity exists'])
+      expect(res.body).toContain(step);
     expect(res.body).toContain('pascom has no identity for this user yet');
     expect(res.body).not.toContain(JDOE_PASSWORD);
     expect(JSON.stringify(h.logs.entries)).not.toContain(JDOE_PASSWORD);
@@ -244,7 +331,8 @@ describe('Authentication', () => {
   it('limits the authentication test to ten a minute per session', async () => {
     const client = await h.admin();
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await client.post('/authentication/test', { login: 'nobody', password: 'x' })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await client.post('/authentication/test', { login: 'nobody', password: 'x' })).status);
     expect(statuses[10]).toBe(429);
   });
 });
@@ -274,7 +362,15 @@ describe('language', () => {
   it.each(['en', 'de'])('has a text for every key used on every page (%s)', async (lang) => {
     const client = await h.admin();
     await client.post('/language', { lang, back: '/status' });
-    for (const path of ['/status', '/connection', '/mapping?preview=1', '/sync', '/automate', '/authentication', '/nowhere']) {
+    for (const path of [
+      '/status',
+      '/connection',
+      '/mapping?preview=1',
+      '/sync',
+      '/automate',
+      '/authentication',
+      '/nowhere',
+    ]) {
       expect((await client.get(path)).body).not.toContain('⟦');
     }
   });

@@ -14,7 +14,14 @@ function b64(value: unknown): string {
 }
 
 export function mintToken(secret: string, claims: Claims = {}, nowSec = Math.floor(Date.now() / 1000)): string {
-  const payload = { sub: 'Administrator', aud: 'pascom-connector', iat: nowSec, exp: nowSec + 60, jti: randomUUID(), ...claims };
+  const payload = {
+    sub: 'Administrator',
+    aud: 'pascom-connector',
+    iat: nowSec,
+    exp: nowSec + 60,
+    jti: randomUUID(),
+    ...claims,
+  };
   const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }

@@ -10,7 +10,13 @@ const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 
 beforeAll(async () => {
   h = await startWebHarness({ config: { deletes: { mode: 'delete', maxPerRun: 1 } } });
-  await h.udm.createUser({ username: 'jdoe', firstname: 'John', lastname: 'Doe', activated: true, phone: ['+49 441 1234-101'] });
+  await h.udm.createUser({
+    username: 'jdoe',
+    firstname: 'John',
+    lastname: 'Doe',
+    activated: true,
+    phone: ['+49 441 1234-101'],
+  });
   await h.udm.createUser({ username: 'xss', firstname: 'X', lastname: 'Ss', displayName: SCRIPT, activated: true });
 });
 afterAll(async () => h.close());
@@ -41,7 +47,13 @@ async function importAll(client: Browserless, confirmDeletes = false): Promise<J
 
 describe('Simulate', () => {
   it('shows the creates with their fields, escaping directory values', async () => {
-    await h.udm.createUser({ username: 'newcomer', firstname: 'New', lastname: 'Comer', activated: true, phone: ['+49 441 1234-177'] });
+    await h.udm.createUser({
+      username: 'newcomer',
+      firstname: 'New',
+      lastname: 'Comer',
+      activated: true,
+      phone: ['+49 441 1234-177'],
+    });
     await h.udm.createUser({ username: 'xss2', firstname: 'X', lastname: 'Ss', displayName: SCRIPT, activated: true });
     const client = await h.admin();
     const res = await client.post('/sync/simulate');
@@ -83,8 +95,16 @@ describe('Import now', () => {
     expect(progress.status).toBe(200);
     expect(progress.body).toContain('<progress');
     const job = await finishedJob(client, started.location);
-    expect(job.result).toEqual({ status: 'done', delivered: job.progress.total, failed: 0, queued: 0, runId: expect.any(Number) });
-    expect(h.sim.identities().map((identity) => identity['003use_name'])).toEqual(expect.arrayContaining(['jdoe', 'xss']));
+    expect(job.result).toEqual({
+      status: 'done',
+      delivered: job.progress.total,
+      failed: 0,
+      queued: 0,
+      runId: expect.any(Number),
+    });
+    expect(h.sim.identities().map((identity) => identity['003use_name'])).toEqual(
+      expect.arrayContaining(['jdoe', 'xss']),
+    );
     expect((await client.follow(started)).body).toContain('Import finished');
   });
 
@@ -100,7 +120,9 @@ describe('Import now', () => {
     expect(confirm.body).toContain('Blocked: the import would delete 2 identities, more than the limit of 1');
     expect(confirm.body).toContain('gone1');
     expect(confirm.body).toContain('name="confirmDeletes"');
-    expect((await finishedJob(client, (await client.post('/sync/import/start')).location)).result?.status).toBe('blocked');
+    expect((await finishedJob(client, (await client.post('/sync/import/start')).location)).result?.status).toBe(
+      'blocked',
+    );
     expect((await importAll(client, true)).result?.status).toBe('done');
     expect(h.sim.identities().map((identity) => identity['003use_name'])).not.toContain('gone1');
   });

@@ -26,10 +26,24 @@ export async function userDnOf(directory: AdminDirectory, login: string): Promis
   return users.length === 1 ? users[0]?.dn : undefined;
 }
 
-export async function isGroupMember(directory: AdminDirectory, baseDn: string, group: string, userDn: string): Promise<boolean> {
-  const filter = andFilter('(univentionObjectType=groups/group)', equalityFilter('cn', group), equalityFilter('uniqueMember', userDn));
+export async function isGroupMember(
+  directory: AdminDirectory,
+  baseDn: string,
+  group: string,
+  userDn: string,
+): Promise<boolean> {
+  const filter = andFilter(
+    '(univentionObjectType=groups/group)',
+    equalityFilter('cn', group),
+    equalityFilter('uniqueMember', userDn),
+  );
   return directory.withClient('search', async (client) => {
-    const { searchEntries } = await client.search(domainBase(baseDn), { scope: 'sub', filter, attributes: ['cn'], sizeLimit: 1 });
+    const { searchEntries } = await client.search(domainBase(baseDn), {
+      scope: 'sub',
+      filter,
+      attributes: ['cn'],
+      sizeLimit: 1,
+    });
     return searchEntries.length > 0;
   });
 }

@@ -28,8 +28,10 @@ function statusOf(error: unknown): number | undefined {
 export function mapError(error: unknown): Mapped {
   if (error instanceof HttpError) return { status: error.status, key: error.key, params: error.params };
   if (error instanceof SyncBusyError) return { status: 409, key: 'error.busy' };
-  if (error instanceof DirectoryError) return { status: 502, key: 'error.directory', extra: error.message, prefix: 'common.ldapSays' };
-  if (error instanceof PascomError) return { status: 502, key: 'error.pascom', extra: error.message, prefix: 'common.pascomSays' };
+  if (error instanceof DirectoryError)
+    return { status: 502, key: 'error.directory', extra: error.message, prefix: 'common.ldapSays' };
+  if (error instanceof PascomError)
+    return { status: 502, key: 'error.pascom', extra: error.message, prefix: 'common.pascomSays' };
   const status = statusOf(error);
   // body-parser's errors (malformed body, too large) carry a 4xx status.
   if (status !== undefined && status < 500) return { status, key: 'error.badRequest' };
@@ -38,8 +40,14 @@ export function mapError(error: unknown): Mapped {
 
 function logFailure(logger: Logger, req: Request, mapped: Mapped, error: unknown): void {
   // The path only: a query may hold an SSO token; bodies may hold passwords.
-  const meta = { method: req.method, path: req.path, status: mapped.status, error: error instanceof Error ? error.message : String(error) };
-  if (mapped.status >= 500) logger.error('admin page request failed', { ...meta, stack: error instanceof Error ? error.stack : undefined });
+  const meta = {
+    method: req.method,
+    path: req.path,
+    status: mapped.status,
+    error: error instanceof Error ? error.message : String(error),
+  };
+  if (mapped.status >= 500)
+    logger.error('admin page request failed', { ...meta, stack: error instanceof Error ? error.stack : undefined });
   else if (mapped.status !== 404) logger.warn('admin page request refused', meta);
 }
 
@@ -60,13 +68,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.json({ error: message, ...(mapped.extra === undefined ? {} : { detail: mapped.extra }) });
       return;
     }
-    res.render('error', { message, prefix, extra: mapped.extra, status: mapped.status }, (renderError: Error | null, html?: string) => {
-      if (renderError !== null || html === undefined) {
-        logger.error('the error page could not be rendered', { error: renderError?.message });
-        res.type('text/plain').send(message);
-        return;
-      }
-      res.send(html);
-    });
+    res.render(
+      'error',
+      { message, prefix, extra: mapped.extra, status: mapped.status },
+      (renderError: Error | null, html?: string) => {
+        if (renderError !== null || html === undefined) {
+          logger.error('the error page could not be rendered', { error: renderError?.message });
+          res.type('text/plain').send(message);
+          return;
+        }
+        res.send(html);
+      },
+    );
   };
 }

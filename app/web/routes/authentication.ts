@@ -12,9 +12,27 @@ import type { RateLimits } from '../middleware/rate-limits.js';
 
 export function authenticationRoutes(deps: WebDeps, limits: RateLimits): Router {
   const router = Router();
-  const page = (res: Response, state: { result?: AuthTestResult; login?: string; missing?: boolean }, status = 200): void => {
-    const result = state.result === undefined ? undefined : { passed: state.result.passed, login: state.result.login, steps: authStepViews(state.result.steps, res.locals.t) };
-    res.status(status).render('authentication', { ucs: deps.current().config.auth.ucs, result, login: state.login ?? '', missing: state.missing ?? false });
+  const page = (
+    res: Response,
+    state: { result?: AuthTestResult; login?: string; missing?: boolean },
+    status = 200,
+  ): void => {
+    const result =
+      state.result === undefined
+        ? undefined
+        : {
+            passed: state.result.passed,
+            login: state.result.login,
+            steps: authStepViews(state.result.steps, res.locals.t),
+          };
+    res
+      .status(status)
+      .render('authentication', {
+        ucs: deps.current().config.auth.ucs,
+        result,
+        login: state.login ?? '',
+        missing: state.missing ?? false,
+      });
   };
 
   router.get('/authentication', (_req, res) => page(res, {}));
@@ -31,7 +49,11 @@ export function authenticationRoutes(deps: WebDeps, limits: RateLimits): Router 
     const password = text(body, 'password');
     if (login === '' || password === '') return page(res, { login, missing: true }, 422);
     const result = await deps.current().authTest(login, password);
-    deps.logger.info('authentication test from the admin page', { user: req.session.user, login, passed: result.passed });
+    deps.logger.info('authentication test from the admin page', {
+      user: req.session.user,
+      login,
+      passed: result.passed,
+    });
     page(res, { result, login });
   });
 

@@ -27,9 +27,17 @@ export function automateRoutes(deps: WebDeps): Router {
     const body = bodyOf(req);
     const enabled = checked(body, 'enabled');
     const schedule = text(body, 'schedule').trim().replace(/\s+/g, ' ');
-    if (enabled && !isValidSchedule(schedule)) return page(res, enabled, schedule, res.locals.t('val.cron', { value: schedule }), 422);
+    if (enabled && !isValidSchedule(schedule))
+      return page(res, enabled, schedule, res.locals.t('val.cron', { value: schedule }), 422);
     const saved = await saveConfig(deps, req, (doc) => doc.setIn(['schedule'], enabled ? schedule : ''));
-    if (!saved.ok) return page(res, enabled, schedule, saved.errors.map((e) => `${res.locals.t('common.errorsPrefix')}: ${e.message}`).join(' '), 422);
+    if (!saved.ok)
+      return page(
+        res,
+        enabled,
+        schedule,
+        saved.errors.map((e) => `${res.locals.t('common.errorsPrefix')}: ${e.message}`).join(' '),
+        422,
+      );
     res.redirect(303, `${res.locals.base}/automate`);
   });
 

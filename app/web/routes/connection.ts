@@ -47,8 +47,14 @@ export function connectionRoutes(deps: WebDeps): Router {
       pascom: state.pascom ?? pascomFormFromConfig(config),
       ucsErrors: state.ucsErrors ?? {},
       pascomErrors: state.pascomErrors ?? {},
-      ucsTest: state.ucsTest === undefined ? undefined : { ok: state.ucsTest.ok, steps: ucsStepViews(state.ucsTest.steps, res.locals.t) },
-      pascomTest: state.pascomTest === undefined ? undefined : { ok: state.pascomTest.ok, steps: pascomStepViews(state.pascomTest.steps, res.locals.t) },
+      ucsTest:
+        state.ucsTest === undefined
+          ? undefined
+          : { ok: state.ucsTest.ok, steps: ucsStepViews(state.ucsTest.steps, res.locals.t) },
+      pascomTest:
+        state.pascomTest === undefined
+          ? undefined
+          : { ok: state.pascomTest.ok, steps: pascomStepViews(state.pascomTest.steps, res.locals.t) },
       machineDn: machineDn(),
     });
   };
@@ -64,15 +70,29 @@ export function connectionRoutes(deps: WebDeps): Router {
     if (text(body, 'action') === 'test') {
       const password = form.useMachine
         ? (await readFile(deps.machineSecretPath ?? MACHINE_SECRET_PATH, 'utf8')).replace(/\r?\n$/, '')
-        : keepsStoredUcsPassword(form, config) ? config.ucs.password : form.password;
+        : keepsStoredUcsPassword(form, config)
+          ? config.ucs.password
+          : form.password;
       const report = await testUcsConnection(
-        { ...form, caFile: form.caFile === '' ? undefined : form.caFile, starttls: form.tls === 'starttls', tlsVerify: config.ucs.tlsVerify, timeoutMs: config.ucs.timeoutMs, password },
+        {
+          ...form,
+          caFile: form.caFile === '' ? undefined : form.caFile,
+          starttls: form.tls === 'starttls',
+          tlsVerify: config.ucs.tlsVerify,
+          timeoutMs: config.ucs.timeoutMs,
+          password,
+        },
         { probeSync: deps.probeSync?.bind(deps) },
       );
       return page(res, { ucs: { ...form, password: '' }, ucsTest: report });
     }
     const saved = await saveConfig(deps, req, (doc) => applyUcsForm(doc, form, deps.machineSecretPath));
-    if (!saved.ok) return page(res, { ucs: { ...form, password: '' }, ucsErrors: schemaErrors(saved.errors, res.locals.t, fieldOfPath) }, 422);
+    if (!saved.ok)
+      return page(
+        res,
+        { ucs: { ...form, password: '' }, ucsErrors: schemaErrors(saved.errors, res.locals.t, fieldOfPath) },
+        422,
+      );
     res.redirect(303, `${res.locals.base}/connection`);
   });
 
@@ -81,10 +101,14 @@ export function connectionRoutes(deps: WebDeps): Router {
     const config = deps.current().config;
     const form = readPascomForm(body);
     const errors = validatePascomForm(form, config, res.locals.t);
-    if (Object.keys(errors).length > 0) return page(res, { pascom: { ...form, password: '' }, pascomErrors: errors }, 422);
+    if (Object.keys(errors).length > 0)
+      return page(res, { pascom: { ...form, password: '' }, pascomErrors: errors }, 422);
     if (text(body, 'action') === 'test') {
       const password = keepsStoredPascomPassword(form, config) ? config.pascom.password : form.password;
-      const client = createPascomClient({ ...config, pascom: { ...config.pascom, url: form.url, instance: form.instance, user: form.user, password } });
+      const client = createPascomClient({
+        ...config,
+        pascom: { ...config.pascom, url: form.url, instance: form.instance, user: form.user, password },
+      });
       try {
         return page(res, { pascom: { ...form, password: '' }, pascomTest: await client.testConnection() });
       } finally {
@@ -92,7 +116,12 @@ export function connectionRoutes(deps: WebDeps): Router {
       }
     }
     const saved = await saveConfig(deps, req, (doc) => applyPascomForm(doc, form));
-    if (!saved.ok) return page(res, { pascom: { ...form, password: '' }, pascomErrors: schemaErrors(saved.errors, res.locals.t, fieldOfPath) }, 422);
+    if (!saved.ok)
+      return page(
+        res,
+        { pascom: { ...form, password: '' }, pascomErrors: schemaErrors(saved.errors, res.locals.t, fieldOfPath) },
+        422,
+      );
     res.redirect(303, `${res.locals.base}/connection`);
   });
 

@@ -15,7 +15,13 @@ export function languageRoutes(): Router {
     const body = bodyOf(req);
     const lang = text(body, 'lang');
     if (isLang(lang)) {
-      res.cookie(LANG_COOKIE, lang, { path: res.locals.base, maxAge: 365 * 86_400_000, httpOnly: true, sameSite: 'strict', secure: req.secure });
+      res.cookie(LANG_COOKIE, lang, {
+        path: res.locals.base,
+        maxAge: 365 * 86_400_000,
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.secure,
+      });
     }
     res.redirect(303, `${res.locals.base}${safeBack(text(body, 'back'))}`);
   });

@@ -23,7 +23,6 @@ function field(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-
 async function isAdmin(app: App, userDn: string): Promise<boolean> {
   return isGroupMember(app.directory, app.config.ucs.baseDn, app.config.http.adminGroup, userDn);
 }
@@ -58,7 +57,10 @@ export function loginRoutes(deps: WebDeps, limits: RateLimits): Router {
       return loginPage(res, 401, 'login.failed', username);
     }
     if (!(await isAdmin(app, dn))) {
-      deps.logger.warn('admin page login refused: not in the admin group', { user: username, group: app.config.http.adminGroup });
+      deps.logger.warn('admin page login refused: not in the admin group', {
+        user: username,
+        group: app.config.http.adminGroup,
+      });
       return loginPage(res, 403, 'login.notAdmin', username);
     }
     await signIn(req, username);
@@ -73,7 +75,10 @@ export function loginRoutes(deps: WebDeps, limits: RateLimits): Router {
     const secret = await readFile(secretFile, 'utf8').then(
       (text) => text.trim(),
       (error: unknown) => {
-        deps.logger.warn('single sign-on refused: the secret file cannot be read (the join script writes it; re-run it)', { file: secretFile, error: (error as { code?: string }).code });
+        deps.logger.warn(
+          'single sign-on refused: the secret file cannot be read (the join script writes it; re-run it)',
+          { file: secretFile, error: (error as { code?: string }).code },
+        );
         return '';
       },
     );
@@ -91,7 +96,10 @@ export function loginRoutes(deps: WebDeps, limits: RateLimits): Router {
     }
     const dn = await userDnOf(app.directory, result.username);
     if (dn === undefined || !(await isAdmin(app, dn))) {
-      deps.logger.warn('single sign-on refused: not an administrator', { user: result.username, group: app.config.http.adminGroup });
+      deps.logger.warn('single sign-on refused: not an administrator', {
+        user: result.username,
+        group: app.config.http.adminGroup,
+      });
       return loginPage(res, 401, 'sso.failed');
     }
     await signIn(req, result.username);

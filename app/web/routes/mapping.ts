@@ -5,7 +5,15 @@ import { reasonText } from '../../i18n/index.js';
 import { saveConfig } from '../config-edit.js';
 import type { WebDeps } from '../deps.js';
 import { bodyOf, text } from '../form.js';
-import { applyMapping, draftsFromRules, emptyDraft, readDrafts, validateDrafts, type RowDraft, type RowErrors } from '../mapping-form.js';
+import {
+  applyMapping,
+  draftsFromRules,
+  emptyDraft,
+  readDrafts,
+  validateDrafts,
+  type RowDraft,
+  type RowErrors,
+} from '../mapping-form.js';
 import { previewMapping, type PreviewRow } from '../preview.js';
 import type { SyncJobs } from '../sync-jobs.js';
 
@@ -27,7 +35,10 @@ export function mappingRoutes(deps: WebDeps, jobs: SyncJobs): Router {
       previewDraft: false,
       login: '',
       ...state,
-      preview: state.preview?.map((row) => ({ ...row, reasons: row.reasons.map((reason) => reasonText(res.locals.lang, reason)) })),
+      preview: state.preview?.map((row) => ({
+        ...row,
+        reasons: row.reasons.map((reason) => reasonText(res.locals.lang, reason)),
+      })),
       loginField: deps.current().rules.roles.login,
     });
   };
@@ -49,7 +60,8 @@ export function mappingRoutes(deps: WebDeps, jobs: SyncJobs): Router {
     if (action === 'add') return page(res, { rows: [...rows, emptyDraft()] });
     const app = deps.current();
     const checked = validateDrafts(rows, app.rules.roles.login, res.locals.t);
-    if (checked.rules === undefined) return page(res, { rows, rowErrors: checked.rowErrors, general: checked.general }, 422);
+    if (checked.rules === undefined)
+      return page(res, { rows, rowErrors: checked.rowErrors, general: checked.general }, 422);
     const rules: MappingRule[] = checked.rules;
     if (action === 'preview') {
       const login = text(body, 'login').trim();

@@ -19,7 +19,8 @@ export function statusRoutes(deps: WebDeps): Router {
     const app = deps.current();
     const now = deps.clock.now().getTime();
     const status = readStatus(app.store, now, 50);
-    const health = status.listener.mode === undefined ? 'notRunning' : status.listener.reason === undefined ? 'healthy' : 'degraded';
+    const health =
+      status.listener.mode === undefined ? 'notRunning' : status.listener.reason === undefined ? 'healthy' : 'degraded';
     res.render('status', {
       status,
       health,
@@ -36,7 +37,15 @@ export function statusRoutes(deps: WebDeps): Router {
     const id = deadLetterId(req);
     const revived = app.store.outbox.revive(id, deps.clock.now().getTime());
     if (revived) {
-      app.store.audit.record({ actor: `admin:${res.locals.user ?? ''}`, action: 'retry-dead-letter', result: 'ok', detail: `outbox row ${id}` }, deps.clock.now().getTime());
+      app.store.audit.record(
+        {
+          actor: `admin:${res.locals.user ?? ''}`,
+          action: 'retry-dead-letter',
+          result: 'ok',
+          detail: `outbox row ${id}`,
+        },
+        deps.clock.now().getTime(),
+      );
       app.runner?.kick();
     }
     addFlash(req, revived ? { type: 'ok', key: 'status.retried' } : { type: 'error', key: 'status.deadGone' });
@@ -47,7 +56,16 @@ export function statusRoutes(deps: WebDeps): Router {
     const app = deps.current();
     const id = deadLetterId(req);
     const discarded = app.store.outbox.discard(id);
-    if (discarded) app.store.audit.record({ actor: `admin:${res.locals.user ?? ''}`, action: 'discard-dead-letter', result: 'ok', detail: `outbox row ${id}` }, deps.clock.now().getTime());
+    if (discarded)
+      app.store.audit.record(
+        {
+          actor: `admin:${res.locals.user ?? ''}`,
+          action: 'discard-dead-letter',
+          result: 'ok',
+          detail: `outbox row ${id}`,
+        },
+        deps.clock.now().getTime(),
+      );
     addFlash(req, discarded ? { type: 'ok', key: 'status.discarded' } : { type: 'error', key: 'status.deadGone' });
     res.redirect(303, `${res.locals.base}/status`);
   });

@@ -75,7 +75,10 @@ export function syncRoutes(deps: WebDeps, jobs: SyncJobs): Router {
       error: job.error,
       text: {
         progress: t('import.progress', { ...job.progress }),
-        result: job.result === undefined ? undefined : t(job.result.status === 'blocked' ? 'import.resultBlocked' : 'import.result', { ...job.result }),
+        result:
+          job.result === undefined
+            ? undefined
+            : t(job.result.status === 'blocked' ? 'import.resultBlocked' : 'import.result', { ...job.result }),
       },
     });
   });

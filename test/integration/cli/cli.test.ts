@@ -17,7 +17,13 @@ beforeAll(async () => {
   [slapd, sim] = await Promise.all([startSlapd(), startPascomSimulator()]);
   udm = new Udm(slapd);
   for (const login of ['cli.anna', 'cli.bert', 'cli.carl']) {
-    const { dn } = await udm.createUser({ username: login, firstname: 'C', lastname: login, password: 'Correct-Horse-1', activated: true });
+    const { dn } = await udm.createUser({
+      username: login,
+      firstname: 'C',
+      lastname: login,
+      password: 'Correct-Horse-1',
+      activated: true,
+    });
     users.push({ login, dn });
   }
   fixture = await connectorFixture(slapd, sim, { deletes: { mode: 'delete', maxPerRun: 1 } });
@@ -58,7 +64,14 @@ describe('pascom-connector CLI', () => {
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(result.code).toBe(0);
     expect(Object.keys(json).sort()).toEqual(['create', 'delete', 'rejected', 'summary', 'update']);
-    expect(Object.keys(json['summary'] as object).sort()).toEqual(['blocked', 'create', 'delete', 'rejected', 'unchanged', 'update']);
+    expect(Object.keys(json['summary'] as object).sort()).toEqual([
+      'blocked',
+      'create',
+      'delete',
+      'rejected',
+      'unchanged',
+      'update',
+    ]);
     const creates = json['create'] as Array<Record<string, unknown>>;
     expect(Object.keys(creates[0] ?? {}).sort()).toEqual(['dn', 'login', 'record', 'uuid']);
     expect(creates.map((c) => c['login'])).toEqual(expect.arrayContaining(users.map((u) => u.login)));
@@ -69,7 +82,10 @@ describe('pascom-connector CLI', () => {
     const result = await cli(['import', ...config()]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Import done/);
-    const status = JSON.parse((await cli(['status', '--json', ...config()])).stdout) as { managed: number; lastImport: { status: string } };
+    const status = JSON.parse((await cli(['status', '--json', ...config()])).stdout) as {
+      managed: number;
+      lastImport: { status: string };
+    };
     expect(status.managed).toBe(sim.identities().length);
     expect(status.lastImport.status).toBe('done');
   });
@@ -121,7 +137,13 @@ describe('auth-test', () => {
   });
 
   it('names a user who is not enabled for pascom', async () => {
-    const { dn } = await udm.createUser({ username: 'cli.off', firstname: 'O', lastname: 'Ff', password: 'Correct-Horse-1', activated: false });
+    const { dn } = await udm.createUser({
+      username: 'cli.off',
+      firstname: 'O',
+      lastname: 'Ff',
+      password: 'Correct-Horse-1',
+      activated: false,
+    });
     const result = await cli(['auth-test', '--user', 'cli.off', ...config()], 'Correct-Horse-1\n');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/FAIL\s+enabled-for-pascom.*enable for pascom/);
@@ -129,7 +151,13 @@ describe('auth-test', () => {
   });
 
   it('names a locked account', async () => {
-    const { dn } = await udm.createUser({ username: 'cli.lock', firstname: 'L', lastname: 'Ock', password: 'Correct-Horse-1', activated: true });
+    const { dn } = await udm.createUser({
+      username: 'cli.lock',
+      firstname: 'L',
+      lastname: 'Ock',
+      password: 'Correct-Horse-1',
+      activated: true,
+    });
     await udm.lockUser(dn);
     const result = await cli(['auth-test', '--user', 'cli.lock', ...config()], 'Correct-Horse-1\n');
     expect(result.stdout).toMatch(/FAIL\s+account-active.*locked/);

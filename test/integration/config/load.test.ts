@@ -30,7 +30,13 @@ afterEach(async () => {
 });
 
 function load(options: Partial<LoadOptions> = {}): Promise<LoadResult> {
-  return loadConfig({ env: {}, cwd: dir, ucsCaPath: join(dir, 'no-ca.pem'), machineSecretPath: join(dir, 'machine.secret'), ...options });
+  return loadConfig({
+    env: {},
+    cwd: dir,
+    ucsCaPath: join(dir, 'no-ca.pem'),
+    machineSecretPath: join(dir, 'machine.secret'),
+    ...options,
+  });
 }
 
 function expectOk(result: LoadResult) {
@@ -97,7 +103,9 @@ describe('loadConfig() file problems', () => {
 
   it('does not quote the offending line of a YAML error (it may hold a password)', async () => {
     const path = await put('c.yaml', 'ucs:\n  password: "s3cr3t-unterminated\n');
-    const messages = errorsOf(await load({ path })).map((error) => error.message).join('\n');
+    const messages = errorsOf(await load({ path }))
+      .map((error) => error.message)
+      .join('\n');
     expect(messages).toContain('line');
     expect(messages).not.toContain('s3cr3t');
   });
@@ -110,7 +118,9 @@ describe('loadConfig() file problems', () => {
   it('reports an unreadable file with its error code', async () => {
     const path = await put('c.yaml', VALID());
     const readFile = (): Promise<string> => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' }));
-    expect(errorsOf(await load({ path, readFile }))[0]?.message).toBe(`cannot read the configuration file ${path} (EACCES)`);
+    expect(errorsOf(await load({ path, readFile }))[0]?.message).toBe(
+      `cannot read the configuration file ${path} (EACCES)`,
+    );
   });
 });
 
@@ -126,19 +136,26 @@ describe('loadConfig() secrets', () => {
   it('names a missing passwordFile without showing anything else', async () => {
     const path = await put('c.yaml', VALID('password: ucs-secret', 'passwordFile: /nonexistent/pascom.secret'));
     expect(errorsOf(await load({ path }))).toEqual([
-      { path: 'pascom.passwordFile', message: 'pascom.passwordFile: cannot read "/nonexistent/pascom.secret" (ENOENT)' },
+      {
+        path: 'pascom.passwordFile',
+        message: 'pascom.passwordFile: cannot read "/nonexistent/pascom.secret" (ENOENT)',
+      },
     ]);
   });
 
   it('rejects an empty passwordFile', async () => {
     await put('empty.secret', '\n');
     const path = await put('c.yaml', VALID('passwordFile: empty.secret'));
-    expect(errorsOf(await load({ path }))[0]?.message).toBe(`ucs.passwordFile: "${join(dir, 'empty.secret')}" is empty (expected the password)`);
+    expect(errorsOf(await load({ path }))[0]?.message).toBe(
+      `ucs.passwordFile: "${join(dir, 'empty.secret')}" is empty (expected the password)`,
+    );
   });
 
   it('rejects password and passwordFile together', async () => {
     const path = await put('c.yaml', VALID('password: a\n  passwordFile: b'));
-    expect(errorsOf(await load({ path }))).toEqual([{ path: 'ucs', message: 'ucs: has both password and passwordFile (expected one of them)' }]);
+    expect(errorsOf(await load({ path }))).toEqual([
+      { path: 'ucs', message: 'ucs: has both password and passwordFile (expected one of them)' },
+    ]);
   });
 
   it('names both options when neither is given', async () => {
@@ -149,7 +166,12 @@ describe('loadConfig() secrets', () => {
   it('uses the machine secret inside a UCS container', async () => {
     await put('machine.secret', 'machine-pw\n');
     const path = await put('c.yaml', 'pascom:\n  url: https://pbx.example.com\n  instance: acme\n  password: p\n');
-    const env = { LDAP_SERVER_NAME: 'primary', LDAP_SERVER_PORT: '7389', LDAP_BASE: 'dc=x', LDAP_HOSTDN: 'cn=pc,cn=computers,dc=x' };
+    const env = {
+      LDAP_SERVER_NAME: 'primary',
+      LDAP_SERVER_PORT: '7389',
+      LDAP_BASE: 'dc=x',
+      LDAP_HOSTDN: 'cn=pc,cn=computers,dc=x',
+    };
     const result = expectOk(await load({ path, env }));
     expect([result.config.ucs.bindDn, result.config.ucs.password]).toEqual(['cn=pc,cn=computers,dc=x', 'machine-pw']);
     expect(result.sources.container).toContain('ucs.passwordFile');
@@ -171,14 +193,29 @@ describe('loadConfig() secrets', () => {
 describe('loadConfig() paths', () => {
   it('returns relative paths resolved against the working directory', async () => {
     await put('ca.pem', 'pem');
-    const path = await put('c.yaml', `${VALID()}\ndataDir: state\nhttp: {ssoSecretFile: conf/sso.secret}\n`.replace('  password: ucs-secret', '  password: ucs-secret\n  caFile: ca.pem'));
+    const path = await put(
+      'c.yaml',
+      `${VALID()}\ndataDir: state\nhttp: {ssoSecretFile: conf/sso.secret}\n`.replace(
+        '  password: ucs-secret',
+        '  password: ucs-secret\n  caFile: ca.pem',
+      ),
+    );
     const { config } = expectOk(await load({ path }));
-    expect([config.dataDir, config.ucs.caFile, config.http.ssoSecretFile]).toEqual([join(dir, 'state'), join(dir, 'ca.pem'), join(dir, 'conf/sso.secret')]);
+    expect([config.dataDir, config.ucs.caFile, config.http.ssoSecretFile]).toEqual([
+      join(dir, 'state'),
+      join(dir, 'ca.pem'),
+      join(dir, 'conf/sso.secret'),
+    ]);
   });
 
   it('reports a caFile that does not exist', async () => {
-    const path = await put('c.yaml', VALID().replace('  instance: acme', '  instance: acme\n  caFile: /nonexistent/ca.pem'));
-    expect(errorsOf(await load({ path }))).toEqual([{ path: 'pascom.caFile', message: 'pascom.caFile: "/nonexistent/ca.pem" does not exist or cannot be read' }]);
+    const path = await put(
+      'c.yaml',
+      VALID().replace('  instance: acme', '  instance: acme\n  caFile: /nonexistent/ca.pem'),
+    );
+    expect(errorsOf(await load({ path }))).toEqual([
+      { path: 'pascom.caFile', message: 'pascom.caFile: "/nonexistent/ca.pem" does not exist or cannot be read' },
+    ]);
   });
 });
 
@@ -188,8 +225,13 @@ describe('config.example.yaml', () => {
   it('is a valid configuration', async () => {
     await put('ucs.secret', 'u\n');
     await put('pascom.secret', 'p\n');
-    const text = (await readFile(example, 'utf8')).replace('/etc/pascom-connector/ucs.secret', join(dir, 'ucs.secret')).replace('/etc/pascom-connector/pascom.secret', join(dir, 'pascom.secret'));
-    const path = await put('example.yaml', text.replace('caFile: /etc/univention/ssl/ucsCA/CAcert.pem', `caFile: ${await put('ca.pem', 'pem')}`));
+    const text = (await readFile(example, 'utf8'))
+      .replace('/etc/pascom-connector/ucs.secret', join(dir, 'ucs.secret'))
+      .replace('/etc/pascom-connector/pascom.secret', join(dir, 'pascom.secret'));
+    const path = await put(
+      'example.yaml',
+      text.replace('caFile: /etc/univention/ssl/ucsCA/CAcert.pem', `caFile: ${await put('ca.pem', 'pem')}`),
+    );
     expectOk(await load({ path }));
   });
 

@@ -69,7 +69,10 @@ describe('writeConfigFile()', () => {
   });
 
   it('keeps passwordFile references and drops the password read from them', async () => {
-    await writeConfigFile(file, { ucs: { passwordFile: '/run/ucs.secret', password: 'from-file' }, pascom: { password: 'typed-in' } });
+    await writeConfigFile(file, {
+      ucs: { passwordFile: '/run/ucs.secret', password: 'from-file' },
+      pascom: { password: 'typed-in' },
+    });
     const written = await readFile(file, 'utf8');
     expect(parse(written)).toEqual({ ucs: { passwordFile: '/run/ucs.secret' }, pascom: { password: 'typed-in' } });
     expect(written).not.toContain('from-file');
@@ -88,13 +91,20 @@ describe('updateConfigFile()', () => {
     await writeFile(file, COMMENTED, { mode: 0o644 });
     await updateConfigFile(file, (doc) => setPassword(doc, 'ucs', 'new-ucs-secret'), { env: {} });
     const written = parse(await readFile(file, 'utf8'));
-    expect([written.ucs.password, written.ucs.passwordFile, await mode(file)]).toEqual(['new-ucs-secret', undefined, 0o600]);
+    expect([written.ucs.password, written.ucs.passwordFile, await mode(file)]).toEqual([
+      'new-ucs-secret',
+      undefined,
+      0o600,
+    ]);
   });
 
   it('refuses an invalid result and leaves the file untouched', async () => {
     await writeFile(file, COMMENTED);
     const result = await updateConfigFile(file, (doc) => doc.setIn(['http', 'port'], 'eighty'), { env: {} });
-    expect(result).toEqual({ ok: false, errors: [{ path: 'http.port', message: 'http.port: "eighty" is a string, expected a number' }] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ path: 'http.port', message: 'http.port: "eighty" is a string, expected a number' }],
+    });
     expect(await readFile(file, 'utf8')).toBe(COMMENTED);
     expect(await readdir(dir)).toEqual(['config.yaml']);
   });

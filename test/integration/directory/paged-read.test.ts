@@ -10,7 +10,18 @@ import { type GeneratedUser, generateUsers } from '../../fixtures/user-generator
 // 1,200 generated users, ~70 % activated: more enabled users than the server's size limit of
 // 500 for anyone but the computer account, so only paging reads them all.
 const USER_FILTER = '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))';
-const ATTRIBUTES = ['uid', 'displayName', 'givenName', 'sn', 'mailPrimaryAddress', 'telephoneNumber', 'homePhone', 'mobile', 'sambaAcctFlags', 'shadowExpire'];
+const ATTRIBUTES = [
+  'uid',
+  'displayName',
+  'givenName',
+  'sn',
+  'mailPrimaryAddress',
+  'telephoneNumber',
+  'homePhone',
+  'mobile',
+  'sambaAcctFlags',
+  'shadowExpire',
+];
 
 let slapd: SlapdHandle;
 let generated: GeneratedUser[];
@@ -72,7 +83,12 @@ describe('paged read of a directory larger than the size limit', () => {
     const reader = directory({ pageSize: 250 });
     const fast = await reader.readEnabledUsers();
     const reference = await reader.withClient('search', (client) =>
-      searchUsersWithLdapts(client, { baseDn: slapd.baseDn, filter: USER_FILTER, attributes: ['entryUUID', ...ATTRIBUTES], pageSize: 1000 }),
+      searchUsersWithLdapts(client, {
+        baseDn: slapd.baseDn,
+        filter: USER_FILTER,
+        attributes: ['entryUUID', ...ATTRIBUTES],
+        pageSize: 1000,
+      }),
     );
     expect(fast.length).toBe(reference.length);
     expect(byUuid(fast)).toEqual(byUuid(reference));

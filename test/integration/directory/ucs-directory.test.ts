@@ -47,7 +47,10 @@ function directory(overrides: Partial<UcsDirectoryOptions> = {}): UcsDirectory {
 }
 
 /** Runs `fn` against a TCP server on 127.0.0.1 that treats each connection with `onConnection`. */
-async function withFakeServer(onConnection: (socket: net.Socket) => void, fn: (url: string) => Promise<void>): Promise<void> {
+async function withFakeServer(
+  onConnection: (socket: net.Socket) => void,
+  fn: (url: string) => Promise<void>,
+): Promise<void> {
   const sockets: net.Socket[] = [];
   const server = net.createServer((socket) => {
     sockets.push(socket);
@@ -158,7 +161,12 @@ describe('UcsDirectory over TLS', () => {
     ['StartTLS', { ldaps: false, starttls: true }],
   ])('accepts the wrong CA over %s when verification is off', async (_name, how) => {
     const url = how.ldaps ? (slapd.ldapsUrl ?? '') : slapd.url;
-    const users = await directory({ url, starttls: how.starttls, ca: pem(slapd.wrongCaFile), tlsVerify: false }).readEnabledUsers();
+    const users = await directory({
+      url,
+      starttls: how.starttls,
+      ca: pem(slapd.wrongCaFile),
+      tlsVerify: false,
+    }).readEnabledUsers();
     expect(users).toHaveLength(2);
   });
 });
@@ -181,10 +189,13 @@ describe('UcsDirectory failures', () => {
   });
 
   it('reports a server that accepts but never answers as DirectoryTimeoutError', async () => {
-    await withFakeServer(() => undefined, async (url) => {
-      const read = directory({ url, timeoutMs: 300 }).readEnabledUsers();
-      await expect(read).rejects.toBeInstanceOf(DirectoryTimeoutError);
-    });
+    await withFakeServer(
+      () => undefined,
+      async (url) => {
+        const read = directory({ url, timeoutMs: 300 }).readEnabledUsers();
+        await expect(read).rejects.toBeInstanceOf(DirectoryTimeoutError);
+      },
+    );
   });
 
   it('reports a server that does not speak LDAP as DirectoryConnectionError', async () => {
@@ -203,9 +214,12 @@ describe('UcsDirectory.findByLogin', () => {
     expect(users.map((user) => user.dn)).toEqual([sales.dn]);
   });
 
-  it.each(['*', '*)(uid=*', 'x\\', 'sales*', '(uid=sales1)'])('treats %j as a literal login, matching nobody', async (login) => {
-    expect(await directory().findByLogin(login)).toEqual([]);
-  });
+  it.each(['*', '*)(uid=*', 'x\\', 'sales*', '(uid=sales1)'])(
+    'treats %j as a literal login, matching nobody',
+    async (login) => {
+      expect(await directory().findByLogin(login)).toEqual([]);
+    },
+  );
 });
 
 describe('UcsDirectory.readUser', () => {

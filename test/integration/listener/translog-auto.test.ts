@@ -24,7 +24,10 @@ async function chosen(slapd: SlapdHandle): Promise<{ mode: string | undefined; r
   try {
     // The reason of the choice, as logged: a running source later writes its own status.
     const logged = live.logs.entries.find((e) => e.message === 'listener started')?.meta?.['reason'];
-    return { mode: live.service.current().store.kv.get('listener.mode'), reason: typeof logged === 'string' ? logged : undefined };
+    return {
+      mode: live.service.current().store.kv.get('listener.mode'),
+      reason: typeof logged === 'string' ? logged : undefined,
+    };
   } finally {
     await live.stop();
     await live.fixture.cleanup();
@@ -35,13 +38,17 @@ describe('listener.mode auto on a server without syncprov', () => {
   it('follows the translog when cn=translog is readable', async () => {
     const { mode, reason } = await chosen(withTranslog);
     expect(mode).toBe('translog');
-    expect(reason).toMatch(/^no RFC 4533 sync on the LDAP server \(.*\); the UCS translog cn=translog is readable: following it$/);
+    expect(reason).toMatch(
+      /^no RFC 4533 sync on the LDAP server \(.*\); the UCS translog cn=translog is readable: following it$/,
+    );
   });
 
   it('polls when there is no translog, saying why', async () => {
     expect(await chosen(withoutTranslog)).toEqual({
       mode: 'poll',
-      reason: expect.stringMatching(/^no RFC 4533 sync on the LDAP server \(.*\); no readable UCS translog \(cn=translog\): polling modifyTimestamp$/),
+      reason: expect.stringMatching(
+        /^no RFC 4533 sync on the LDAP server \(.*\); no readable UCS translog \(cn=translog\): polling modifyTimestamp$/,
+      ),
     });
   });
 });

@@ -69,7 +69,9 @@ export class ConnectorSide {
     return waitFor(
       () => {
         const last = this.outcomes.filter((o) => o.uuid === uuid).at(-1);
-        return last?.kind === kind && (dn === undefined || last.dn.toLowerCase() === dn.toLowerCase()) ? last : undefined;
+        return last?.kind === kind && (dn === undefined || last.dn.toLowerCase() === dn.toLowerCase())
+          ? last
+          : undefined;
       },
       { timeoutMs: 8000, message: `${uuid} never became ${kind}${dn === undefined ? '' : ` at ${dn}`}` },
     );

@@ -41,7 +41,12 @@ afterAll(async () => {
 const MODES = [
   // Far longer than any wait below: only the notifier's wake-ups can deliver in time.
   { name: 'woken by the notifier', notifier: true, pollIntervalMs: 60_000, reason: /^live \(UCS notifier WAIT_ID/ },
-  { name: 'polling without a notifier', notifier: false, pollIntervalMs: 200, reason: /notifier is unreachable.*polling cn=translog every 200 ms/ },
+  {
+    name: 'polling without a notifier',
+    notifier: false,
+    pollIntervalMs: 200,
+    reason: /notifier is unreachable.*polling cn=translog every 200 ms/,
+  },
 ];
 
 describe.each(MODES)('translog listener, $name', ({ notifier: withNotifier, pollIntervalMs, reason }) => {
@@ -53,7 +58,9 @@ describe.each(MODES)('translog listener, $name', ({ notifier: withNotifier, poll
     if (withNotifier) notifier = await startNotifierEmulator(udm.translog, { host: '127.0.0.1', port: NOTIFIER_PORT });
     live = await startLive(slapd, sim, { listener: { mode: 'translog', pollIntervalMs, notifierPort: NOTIFIER_PORT } });
     const kv = live.service.current().store.kv;
-    await waitFor(() => kv.get('translog.id') === String(udm.translog.lastId()), { message: 'the translog listener did not start' });
+    await waitFor(() => kv.get('translog.id') === String(udm.translog.lastId()), {
+      message: 'the translog listener did not start',
+    });
   });
   afterEach(async () => {
     await live.stop();
@@ -62,13 +69,17 @@ describe.each(MODES)('translog listener, $name', ({ notifier: withNotifier, poll
     notifier = undefined;
   });
 
-  const present = (name: string) => waitFor(() => identityOf(sim, name), { timeoutMs: 8000, message: `${name} never reached pascom` });
-  const absent = (name: string) => waitFor(() => identityOf(sim, name) === undefined, { timeoutMs: 8000, message: `${name} stayed in pascom` });
+  const present = (name: string) =>
+    waitFor(() => identityOf(sim, name), { timeoutMs: 8000, message: `${name} never reached pascom` });
+  const absent = (name: string) =>
+    waitFor(() => identityOf(sim, name) === undefined, { timeoutMs: 8000, message: `${name} stayed in pascom` });
 
   it('reports mode translog and why', async () => {
     const kv = live.service.current().store.kv;
     expect(kv.get('listener.mode')).toBe('translog');
-    await waitFor(() => reason.test(kv.get('listener.reason') ?? ''), { message: `reason is ${kv.get('listener.reason')}` });
+    await waitFor(() => reason.test(kv.get('listener.reason') ?? ''), {
+      message: `reason is ${kv.get('listener.reason')}`,
+    });
   });
 
   it('an activated user gets an identity, an edit updates it', async () => {
@@ -76,7 +87,10 @@ describe.each(MODES)('translog listener, $name', ({ notifier: withNotifier, poll
     const { dn } = await udm.createUser({ username: name, firstname: 'Trans', lastname: 'Log', activated: true });
     await present(name);
     await udm.modifyUser(dn, { displayName: 'Translog Edited' });
-    await waitFor(() => identityOf(sim, name)?.['003use_bez'] === 'Translog Edited', { timeoutMs: 8000, message: 'update not delivered' });
+    await waitFor(() => identityOf(sim, name)?.['003use_bez'] === 'Translog Edited', {
+      timeoutMs: 8000,
+      message: 'update not delivered',
+    });
   });
 
   it('a rename changes the login without delete and re-create', async () => {

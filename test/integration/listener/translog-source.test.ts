@@ -45,9 +45,14 @@ describe('translog source with the notifier', () => {
   beforeEach(async () => {
     side = new ConnectorSide(directoryFor(slapd));
     // Far longer than any wait below: only WAIT_ID wake-ups can deliver in time.
-    source = translogSource(slapd, side, { notifier: { host: notifier.host, port: notifier.port }, intervalMs: 60_000 });
+    source = translogSource(slapd, side, {
+      notifier: { host: notifier.host, port: notifier.port },
+      intervalMs: 60_000,
+    });
     source.start();
-    await waitFor(() => side.checkpoint === udm.translog.lastId(), { message: 'the source did not start at the current id' });
+    await waitFor(() => side.checkpoint === udm.translog.lastId(), {
+      message: 'the source did not start at the current id',
+    });
   });
   afterEach(() => source.stop());
 
@@ -106,7 +111,8 @@ describe('translog source with the notifier', () => {
 
   it('delivers changes of several users in the order they were made', async () => {
     const users = [];
-    for (let i = 0; i < 3; i++) users.push(await udm.createUser({ username: login(), lastname: `Order${i}`, activated: true }));
+    for (let i = 0; i < 3; i++)
+      users.push(await udm.createUser({ username: login(), lastname: `Order${i}`, activated: true }));
     await Promise.all(users.map((u) => side.waitForOutcome(u.uuid, 'upsert')));
     const mine = new Set(users.map((u) => u.uuid));
     expect(side.events.filter((e) => mine.has(e.uuid)).map((e) => e.uuid)).toEqual(users.map((u) => u.uuid));
@@ -143,7 +149,10 @@ describe('translog source across a restart', () => {
 describe('translog source without the notifier', () => {
   it('polls cn=translog and still delivers', async () => {
     const side = new ConnectorSide(directoryFor(slapd));
-    const source = translogSource(slapd, side, { notifier: { host: '127.0.0.1', port: await unusedPort() }, intervalMs: 100 });
+    const source = translogSource(slapd, side, {
+      notifier: { host: '127.0.0.1', port: await unusedPort() },
+      intervalMs: 100,
+    });
     source.start();
     try {
       await waitFor(() => side.checkpoint === udm.translog.lastId(), { message: 'the source did not start' });

@@ -24,7 +24,10 @@ it('starts live sync only after the first import', async () => {
 
   const app = live.service.current();
   await app.fullSync.import({ trigger: 'test', confirmDeletes: false, waitMs: 10_000, runner: app.runner });
-  await waitFor(() => kv.get('listener.mode') === 'syncrepl', { timeoutMs: 5000, message: 'listener did not start after the import' });
+  await waitFor(() => kv.get('listener.mode') === 'syncrepl', {
+    timeoutMs: 5000,
+    message: 'listener did not start after the import',
+  });
   await udm.createUser({ username: 'first.two', firstname: 'F', lastname: 'Two', activated: true });
 
   await waitFor(() => identityOf(sim, 'first.two'), { timeoutMs: 5000, message: 'live change not delivered' });

@@ -17,7 +17,14 @@ import { Store, STATE_FILE } from '../../../app/store/store.js';
 import { parseListenerFile } from '../../../listener/appcenter-files.js';
 import { cli } from '../cli/cli-harness.js';
 import { connectorFixture, type ConnectorFixture } from '../../fixtures/connector.js';
-import { deletedChange, groupChange, ListenerDirectory, pythonJsonDump, userChange, type ListenerUdmVersion } from '../../fixtures/listener-files.js';
+import {
+  deletedChange,
+  groupChange,
+  ListenerDirectory,
+  pythonJsonDump,
+  userChange,
+  type ListenerUdmVersion,
+} from '../../fixtures/listener-files.js';
 import type { PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
 import type { SlapdHandle } from '../../fixtures/slapd/index.js';
 import type { UdmUserProps } from '../../fixtures/slapd/ucs-user-entry.js';
@@ -42,7 +49,10 @@ let listenerDir: string;
 
 beforeEach(async () => {
   listenerDir = await mkdtemp(join(tmpdir(), 'appcenter-listener-'));
-  fixture = await connectorFixture(slapd, sim, { extensions: { digits: 4, pool: '9000-9999' }, listener: { mode: 'appcenter', appcenterDir: listenerDir } });
+  fixture = await connectorFixture(slapd, sim, {
+    extensions: { digits: 4, pool: '9000-9999' },
+    listener: { mode: 'appcenter', appcenterDir: listenerDir },
+  });
   listener = new ListenerDirectory(listenerDir);
 });
 afterEach(async () => {
@@ -83,7 +93,13 @@ const byUuid = (a: { uuid: string }, b: { uuid: string }): number => a.uuid.loca
 
 it('stores the changes of v1 and v2 files (create, modify, delete, other objects, repeated ids) and exits 0', async () => {
   const a = await user({ username: 'lt1-a', firstname: 'Lis', lastname: 'Tener', phone: phone(5001), activated: true });
-  const b = await user({ username: 'lt1-b', firstname: 'Jürgen', lastname: 'Groß', phone: phone(5002), activated: true });
+  const b = await user({
+    username: 'lt1-b',
+    firstname: 'Jürgen',
+    lastname: 'Groß',
+    phone: phone(5002),
+    activated: true,
+  });
   const gone = { uuid: '0f4e8f0c-1b2a-4c3d-8e9f-a0b1c2d3e4f5', dn: `uid=lt1-gone,cn=users,${slapd.baseDn}` };
   await listener.write(userChange(a, { version: 1 }));
   await listener.write(userChange(b, { version: 2 }));
@@ -109,10 +125,18 @@ it('stores the changes of v1 and v2 files (create, modify, delete, other objects
 it('a running service (listener.mode appcenter) delivers what the trigger stored, deletes included', async () => {
   const a = await user({ username: 'lt2-a', firstname: 'Ann', lastname: 'A', phone: phone(5101), activated: true });
   const b = await user({ username: 'lt2-b', firstname: 'Ben', lastname: 'B', phone: phone(5102), activated: true });
-  const live = await startLive(slapd, sim, { dataDir: fixture.config.dataDir, extensions: { digits: 4, pool: '9000-9999' }, listener: { mode: 'appcenter', appcenterDir: listener.dir } });
+  const live = await startLive(slapd, sim, {
+    dataDir: fixture.config.dataDir,
+    extensions: { digits: 4, pool: '9000-9999' },
+    listener: { mode: 'appcenter', appcenterDir: listener.dir },
+  });
   try {
     expect(live.service.current().store.kv.get('listener.mode')).toBe('appcenter');
-    for (const [change, version] of [[a, 1], [b, 2]] as const) await listener.write(userChange(change, { version: version as ListenerUdmVersion }));
+    for (const [change, version] of [
+      [a, 1],
+      [b, 2],
+    ] as const)
+      await listener.write(userChange(change, { version: version as ListenerUdmVersion }));
     expect((await converterRun()).code).toBe(0);
     await expectExactState(sim, 'lt2-', {
       'lt2-a': { name: 'Ann A', extension: '5101' },
@@ -133,9 +157,17 @@ it('a running service (listener.mode appcenter) delivers what the trigger stored
 
 it('quarantines a malformed and a truncated file with a log line naming each, stores the rest, exits 0', async () => {
   const ok = await user({ username: 'lt3-ok', lastname: 'Ok', activated: true });
-  const truncatedText = pythonJsonDump({ dn: ok.dn, id: ok.uuid, object: null, options: null, udm_object_type: 'users/user' }).slice(0, 40);
+  const truncatedText = pythonJsonDump({
+    dn: ok.dn,
+    id: ok.uuid,
+    object: null,
+    options: null,
+    udm_object_type: 'users/user',
+  }).slice(0, 40);
   const truncated = await listener.writeRaw(truncatedText);
-  const malformed = await listener.writeRaw(pythonJsonDump({ dn: ok.dn, id: 'not-a-uuid', object: {}, options: [], udm_object_type: 'users/user' }));
+  const malformed = await listener.writeRaw(
+    pythonJsonDump({ dn: ok.dn, id: 'not-a-uuid', object: {}, options: [], udm_object_type: 'users/user' }),
+  );
   await listener.write(userChange(ok, { version: 2 }));
 
   const result = await converterRun();
@@ -146,8 +178,13 @@ it('quarantines a malformed and a truncated file with a log line naming each, st
   const quarantine = join(fixture.dataDir, 'listener-quarantine');
   expect((await readdir(quarantine)).sort()).toEqual([malformed, truncated].sort());
   expect(await readFile(join(quarantine, truncated), 'utf8')).toBe(truncatedText);
-  const log = (await readFile(join(fixture.dataDir, LOG_FILE_NAME), 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-  const quarantined = log.filter((entry) => entry['message'] === 'malformed App Center listener file quarantined').map((entry) => entry['file']);
+  const log = (await readFile(join(fixture.dataDir, LOG_FILE_NAME), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const quarantined = log
+    .filter((entry) => entry['message'] === 'malformed App Center listener file quarantined')
+    .map((entry) => entry['file']);
   expect(quarantined.sort()).toEqual([malformed, truncated].sort());
 });
 
@@ -176,10 +213,14 @@ it('exits non-zero and loses nothing when the events cannot be stored (database 
 }, 30_000);
 
 async function triggerProcess(): Promise<{ code: number; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', 'listener-trigger', '--config', fixture.configPath], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'app/cli/main.ts', 'listener-trigger', '--config', fixture.configPath],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   child.stdout.resume();
@@ -194,30 +235,44 @@ async function triggerProcess(): Promise<{ code: number; stderr: string }> {
 
 const samplesPresent = existsSync(samplesDir);
 
-describe.skipIf(!samplesPresent)(`the shared sample files (${samplesPresent ? samplesDir : `skipped: ${samplesDir} not found`})`, () => {
-  const samples = samplesPresent ? ['v1-2025-03-14-09-26-53-481207.json', 'v1-2025-03-14-11-02-17-004315.json', 'v2-2025-03-14-09-26-53-481207.json', 'v2-2025-03-14-11-02-17-004315.json'] : [];
+describe.skipIf(!samplesPresent)(
+  `the shared sample files (${samplesPresent ? samplesDir : `skipped: ${samplesDir} not found`})`,
+  () => {
+    const samples = samplesPresent
+      ? [
+          'v1-2025-03-14-09-26-53-481207.json',
+          'v1-2025-03-14-11-02-17-004315.json',
+          'v2-2025-03-14-09-26-53-481207.json',
+          'v2-2025-03-14-11-02-17-004315.json',
+        ]
+      : [];
 
-  it.each(samples)('%s parses as a change of user 3a7c9e52-…', async (file) => {
-    const parsed = parseListenerFile(await readFile(join(samplesDir, file), 'utf8'));
-    expect(parsed).toEqual({
-      ok: true,
-      event: { kind: file.includes('11-02-17') ? 'gone' : 'refresh', uuid: '3a7c9e52-1f4b-103f-8c2d-5b1e9a7f0c64', dn: 'uid=jdoe,cn=users,dc=example,dc=intranet' },
+    it.each(samples)('%s parses as a change of user 3a7c9e52-…', async (file) => {
+      const parsed = parseListenerFile(await readFile(join(samplesDir, file), 'utf8'));
+      expect(parsed).toEqual({
+        ok: true,
+        event: {
+          kind: file.includes('11-02-17') ? 'gone' : 'refresh',
+          uuid: '3a7c9e52-1f4b-103f-8c2d-5b1e9a7f0c64',
+          dn: 'uid=jdoe,cn=users,dc=example,dc=intranet',
+        },
+      });
     });
-  });
 
-  it.each(samples)('%s is written byte for byte by the test fixture', async (file) => {
-    const text = await readFile(join(samplesDir, file), 'utf8');
-    expect(pythonJsonDump(JSON.parse(text))).toBe(text);
-  });
+    it.each(samples)('%s is written byte for byte by the test fixture', async (file) => {
+      const text = await readFile(join(samplesDir, file), 'utf8');
+      expect(pythonJsonDump(JSON.parse(text))).toBe(text);
+    });
 
-  it('the trigger stores the samples under their real names and exits 0', async () => {
-    for (const version of ['v1-', 'v2-']) {
-      for (const file of samples.filter((f) => f.startsWith(version))) {
-        await writeFile(join(listener.dir, file.slice(version.length)), await readFile(join(samplesDir, file)));
+    it('the trigger stores the samples under their real names and exits 0', async () => {
+      for (const version of ['v1-', 'v2-']) {
+        for (const file of samples.filter((f) => f.startsWith(version))) {
+          await writeFile(join(listener.dir, file.slice(version.length)), await readFile(join(samplesDir, file)));
+        }
+        const result = await converterRun();
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain('2 changes stored from 2 files (0 other objects, 0 quarantined)');
       }
-      const result = await converterRun();
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain('2 changes stored from 2 files (0 other objects, 0 quarantined)');
-    }
-  });
-});
+    });
+  },
+);

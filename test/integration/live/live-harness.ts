@@ -14,7 +14,11 @@ export interface LiveConnector {
   restart(): Promise<LiveConnector>;
 }
 
-export async function startLive(slapd: SlapdHandle, sim: PascomSimulator, overrides: Record<string, unknown> = {}): Promise<LiveConnector> {
+export async function startLive(
+  slapd: SlapdHandle,
+  sim: PascomSimulator,
+  overrides: Record<string, unknown> = {},
+): Promise<LiveConnector> {
   const fixture = await connectorFixture(slapd, sim, overrides);
   return onFixture(fixture);
 }

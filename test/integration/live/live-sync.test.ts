@@ -37,9 +37,18 @@ describe.each(MODES)('live listener ($mode)', ({ mode, overrides }) => {
     await live.fixture.cleanup();
   });
 
-  const present = (name: string) => waitFor(() => identityOf(sim, name), { timeoutMs: 8000, message: `${name} never reached pascom` });
-  const absent = (name: string) => waitFor(() => identityOf(sim, name) === undefined, { timeoutMs: 8000, message: `${name} stayed in pascom` });
-  const writesFor = (name: string) => sim.journal().filter((e) => e.method !== 'GET' && (e.login === name || (e.body as Record<string, unknown> | undefined)?.['003use_name'] === name));
+  const present = (name: string) =>
+    waitFor(() => identityOf(sim, name), { timeoutMs: 8000, message: `${name} never reached pascom` });
+  const absent = (name: string) =>
+    waitFor(() => identityOf(sim, name) === undefined, { timeoutMs: 8000, message: `${name} stayed in pascom` });
+  const writesFor = (name: string) =>
+    sim
+      .journal()
+      .filter(
+        (e) =>
+          e.method !== 'GET' &&
+          (e.login === name || (e.body as Record<string, unknown> | undefined)?.['003use_name'] === name),
+      );
 
   it('reports the chosen mode', async () => {
     const status = live.service.current().store.kv.get('listener.mode');
@@ -50,7 +59,13 @@ describe.each(MODES)('live listener ($mode)', ({ mode, overrides }) => {
     const name = login();
     // A number of its own: users of earlier tests stay in the directory and keep theirs.
     const extension = String(300 + seq);
-    await udm.createUser({ username: name, firstname: 'Li', lastname: 'Ve', phone: [`0441 1234-${extension}`], activated: true });
+    await udm.createUser({
+      username: name,
+      firstname: 'Li',
+      lastname: 'Ve',
+      phone: [`0441 1234-${extension}`],
+      activated: true,
+    });
     const identity = await present(name);
     expect(identity['009ext_extension']).toBe(extension);
   });
@@ -60,7 +75,10 @@ describe.each(MODES)('live listener ($mode)', ({ mode, overrides }) => {
     const { dn } = await udm.createUser({ username: name, firstname: 'Ed', lastname: 'It', activated: true });
     await present(name);
     await udm.modifyUser(dn, { displayName: 'Edited Name' });
-    await waitFor(() => identityOf(sim, name)?.['003use_bez'] === 'Edited Name', { timeoutMs: 8000, message: 'update not delivered' });
+    await waitFor(() => identityOf(sim, name)?.['003use_bez'] === 'Edited Name', {
+      timeoutMs: 8000,
+      message: 'update not delivered',
+    });
     expect(writesFor(name).map((e) => e.method)).toEqual(['POST', 'PUT']);
   });
 

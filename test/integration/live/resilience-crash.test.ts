@@ -37,7 +37,15 @@ function burstUsers(baseDn: string): GeneratedUser[] {
   return Array.from({ length: USERS }, (_, i) => {
     const username = `${PREFIX}u${i}`;
     const container = `cn=users,${baseDn}`;
-    return { dn: userDn(username, container), container, username, firstname: 'Kill', lastname: `U${i}`, phone: [`0441 5550-${4000 + i}`], activated: false };
+    return {
+      dn: userDn(username, container),
+      container,
+      username,
+      firstname: 'Kill',
+      lastname: `U${i}`,
+      phone: [`0441 5550-${4000 + i}`],
+      activated: false,
+    };
   });
 }
 
@@ -46,7 +54,10 @@ const expected: PascomState = Object.fromEntries(
 );
 
 beforeAll(async () => {
-  [slapd, sim] = await Promise.all([startSlapd({ users: burstUsers('dc=example,dc=intranet') }), startPascomSimulator()]);
+  [slapd, sim] = await Promise.all([
+    startSlapd({ users: burstUsers('dc=example,dc=intranet') }),
+    startPascomSimulator(),
+  ]);
   udm = new Udm(slapd);
   fixture = await connectorFixture(slapd, sim, {
     listener: { mode: 'syncrepl' },
@@ -61,10 +72,14 @@ afterAll(async () => {
 });
 
 function startServe(): { child: Child; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', 'serve', '--config', fixture.configPath], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'app/cli/main.ts', 'serve', '--config', fixture.configPath],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   child.stdout.resume();
@@ -82,7 +97,11 @@ function withDb<T>(read: (db: Database.Database) => T): T {
 }
 
 function listenerReason(): string | undefined {
-  return withDb((db) => db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?').get(STATUS_KEYS.listenerReason)?.value);
+  return withDb(
+    (db) =>
+      db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?').get(STATUS_KEYS.listenerReason)
+        ?.value,
+  );
 }
 
 function queryOne(sql: string): number | undefined {
@@ -90,11 +109,17 @@ function queryOne(sql: string): number | undefined {
 }
 
 async function untilLive(serve: { child: Child; stderr: () => string }): Promise<void> {
-  await waitFor(() => serve.child.exitCode === null && serve.stderr().includes('pascom connector ready') && listenerReason() === 'live (refreshAndPersist)', {
-    timeoutMs: 20_000,
-    intervalMs: 50,
-    message: 'serve did not go live',
-  }).catch((error: unknown) => {
+  await waitFor(
+    () =>
+      serve.child.exitCode === null &&
+      serve.stderr().includes('pascom connector ready') &&
+      listenerReason() === 'live (refreshAndPersist)',
+    {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+      message: 'serve did not go live',
+    },
+  ).catch((error: unknown) => {
     throw new Error(`${String(error)}; serve said: ${serve.stderr()}`);
   });
 }
@@ -125,7 +150,9 @@ it('converges exactly after a SIGKILL mid-burst and a restart', async () => {
     await untilLive(second);
     await expectExactState(sim, PREFIX, expected, 30_000);
     // The connector manages every identity again: nothing parked as a dead letter, all anchored.
-    await waitFor(() => queryOne("SELECT count(*) AS n FROM outbox WHERE status <> 'dead'") === 0, { message: 'the outbox did not drain' });
+    await waitFor(() => queryOne("SELECT count(*) AS n FROM outbox WHERE status <> 'dead'") === 0, {
+      message: 'the outbox did not drain',
+    });
     expect(queryOne("SELECT count(*) AS n FROM outbox WHERE status = 'dead'"), second.stderr()).toBe(0);
     expect(queryOne(`SELECT count(*) AS n FROM anchors WHERE login LIKE '${PREFIX}%'`)).toBe(USERS);
     expect(sim.journal().filter((e) => e.method === 'DELETE' && loginOf(e)?.startsWith(PREFIX))).toEqual([]);
@@ -134,6 +161,8 @@ it('converges exactly after a SIGKILL mid-burst and a restart', async () => {
     const [code] = (await once(second.child, 'exit')) as [number | null];
     expect(code, second.stderr()).toBe(0);
   } finally {
-    for (const serve of [first, second]) if (serve !== undefined && serve.child.exitCode === null && serve.child.signalCode === null) serve.child.kill('SIGKILL');
+    for (const serve of [first, second])
+      if (serve !== undefined && serve.child.exitCode === null && serve.child.signalCode === null)
+        serve.child.kill('SIGKILL');
   }
 }, 90_000);

@@ -60,7 +60,12 @@ function sortedState(state: PascomState): PascomState {
  * Waits until pascom holds exactly `expected` for the prefix, then asserts it (a timeout shows
  * the difference instead of a bare timeout) and that no login was created twice.
  */
-export async function expectExactState(sim: PascomSimulator, prefix: string, expected: PascomState, timeoutMs = 20_000): Promise<void> {
+export async function expectExactState(
+  sim: PascomSimulator,
+  prefix: string,
+  expected: PascomState,
+  timeoutMs = 20_000,
+): Promise<void> {
   const reached = await waitFor(() => sameState(pascomStateOf(sim.identities(), prefix), expected), {
     timeoutMs,
     intervalMs: 25,
@@ -69,7 +74,9 @@ export async function expectExactState(sim: PascomSimulator, prefix: string, exp
     () => true,
     (error: unknown) => error,
   );
-  expect(pascomStateOf(sim.identities(), prefix), `state for ${prefix}* (${String(reached)})`).toEqual(sortedState(expected));
+  expect(pascomStateOf(sim.identities(), prefix), `state for ${prefix}* (${String(reached)})`).toEqual(
+    sortedState(expected),
+  );
   expectNoDuplicateCreates(sim.journal(), prefix);
 }
 

@@ -31,7 +31,13 @@ afterEach(async () => {
 });
 
 function createUser(login: string, extension: number, activated = true): Promise<{ dn: string; uuid: string }> {
-  return udm.createUser({ username: login, firstname: 'Pbx', lastname: login, phone: [`0441 5550-${extension}`], activated });
+  return udm.createUser({
+    username: login,
+    firstname: 'Pbx',
+    lastname: login,
+    phone: [`0441 5550-${extension}`],
+    activated,
+  });
 }
 
 /** Successful writes about `login`, in arrival order. */
@@ -40,11 +46,17 @@ function writesFor(login: string): JournalEntry[] {
 }
 
 function displayNameSent(entry: JournalEntry): unknown {
-  return typeof entry.body === 'object' && entry.body !== null ? (entry.body as Record<string, unknown>)['003use_bez'] : undefined;
+  return typeof entry.body === 'object' && entry.body !== null
+    ? (entry.body as Record<string, unknown>)['003use_bez']
+    : undefined;
 }
 
 /** Creates `count` users that are not activated yet; returns their DNs and the state once they all are. */
-async function inactiveUsers(prefix: string, count: number, firstExtension: number): Promise<{ dns: string[]; expected: PascomState }> {
+async function inactiveUsers(
+  prefix: string,
+  count: number,
+  firstExtension: number,
+): Promise<{ dns: string[]; expected: PascomState }> {
   const dns: string[] = [];
   const expected: Record<string, { name: string; extension: string }> = {};
   for (let i = 0; i < count; i++) {
@@ -58,7 +70,10 @@ async function inactiveUsers(prefix: string, count: number, firstExtension: numb
 /** One delivered user, so the extension list is cached and the burst's requests all name a login. */
 async function warmUp(login: string, extension: number): Promise<void> {
   await createUser(login, extension);
-  await waitFor(() => sim.identities().some((i) => i['003use_name'] === login), { timeoutMs: 8000, message: 'warm-up user not delivered' });
+  await waitFor(() => sim.identities().some((i) => i['003use_name'] === login), {
+    timeoutMs: 8000,
+    message: 'warm-up user not delivered',
+  });
 }
 
 it('drains the backlog after pascom was down, keeping each user’s changes in order', async () => {
@@ -93,15 +108,23 @@ it('drains the backlog after pascom was down, keeping each user’s changes in o
   const witnessNames = ['Witness 1', 'Witness 2', 'Witness 3', 'Witness 4', 'Witness 5'];
   for (const name of witnessNames) await udm.modifyUser(witness.dn, { displayName: name });
 
-  await expectExactState(sim, p, {
-    [`${p}edited`]: { name: 'Edit Two', extension: '3001' },
-    [`${p}renamed2`]: { name: `Pbx ${p}renamed`, extension: '3002' },
-    [`${p}witness`]: { name: 'Witness 5', extension: '3004' },
-    [`${p}new`]: { name: `Pbx ${p}new`, extension: '3005' },
-  }, 30_000);
+  await expectExactState(
+    sim,
+    p,
+    {
+      [`${p}edited`]: { name: 'Edit Two', extension: '3001' },
+      [`${p}renamed2`]: { name: `Pbx ${p}renamed`, extension: '3002' },
+      [`${p}witness`]: { name: 'Witness 5', extension: '3004' },
+      [`${p}new`]: { name: `Pbx ${p}new`, extension: '3005' },
+    },
+    30_000,
+  );
   const sentToWitness = writesFor(`${p}witness`).slice(1).map(displayNameSent);
   const order = sentToWitness.map((name) => witnessNames.indexOf(String(name)));
-  expect(order.every((index, i) => index >= 0 && (i === 0 || index > (order[i - 1] ?? -1))), `witness writes in change order: ${JSON.stringify(sentToWitness)}`).toBe(true);
+  expect(
+    order.every((index, i) => index >= 0 && (i === 0 || index > (order[i - 1] ?? -1))),
+    `witness writes in change order: ${JSON.stringify(sentToWitness)}`,
+  ).toBe(true);
   expect(sentToWitness.at(-1)).toBe('Witness 5');
   expect(writesFor(`${p}edited`).slice(1).map(displayNameSent).at(-1)).toBe('Edit Two');
 }, 45_000);

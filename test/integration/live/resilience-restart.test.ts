@@ -63,7 +63,9 @@ it('applies every change made while it was stopped, offline deletes included', a
       [`${p}deactivated`]: { name: 'Off deactivated', extension: '1003' },
       [`${p}deleted`]: { name: 'Off deleted', extension: '1004' },
     });
-    await waitFor(() => live.service.current().store.outbox.stats().inflight === 0, { message: 'deliveries still in flight' });
+    await waitFor(() => live.service.current().store.outbox.stats().inflight === 0, {
+      message: 'deliveries still in flight',
+    });
     await live.stop();
 
     await user('created', 1006);
@@ -74,7 +76,10 @@ it('applies every change made while it was stopped, offline deletes included', a
     await udm.deleteUser(deleted.dn);
 
     live = await live.restart();
-    expect(live.service.current().store.kv.get(CHECKPOINT_KEYS.syncrepl), 'the restart resumes from a stored cookie').toBeDefined();
+    expect(
+      live.service.current().store.kv.get(CHECKPOINT_KEYS.syncrepl),
+      'the restart resumes from a stored cookie',
+    ).toBeDefined();
     await expectExactState(sim, p, {
       [`${p}edited`]: { name: 'Edited Offline', extension: '1001' },
       [`${p}renamed2`]: { name: 'Off renamed', extension: '1002' },
@@ -94,11 +99,18 @@ it('refuses a second serve on the same data directory with a clear message', asy
   try {
     const { code, stderr } = await serveOnce(live.fixture.configPath, 20_000);
     expect(code).toBe(1);
-    expect(stderr).toContain(`error: another pascom-connector (pid ${process.pid}) is already serving the data directory`);
+    expect(stderr).toContain(
+      `error: another pascom-connector (pid ${process.pid}) is already serving the data directory`,
+    );
     expect(stderr).toContain(path.join(live.fixture.dataDir, 'serve.lock'));
     expect(stderr, 'one line, not a stack trace').not.toMatch(/^\s+at /m);
     // The running service was not disturbed: it still delivers.
-    const { dn } = await udm.createUser({ username: 'rst2-still', lastname: 'Still', phone: phone(1101), activated: false });
+    const { dn } = await udm.createUser({
+      username: 'rst2-still',
+      lastname: 'Still',
+      phone: phone(1101),
+      activated: false,
+    });
     await udm.activate(dn);
     await expectExactState(sim, 'rst2-', { 'rst2-still': { name: 'Still', extension: '1101' } });
   } finally {

@@ -35,7 +35,13 @@ afterEach(async () => {
 const listenerReason = (): string | undefined => live.service.current().store.kv.get(STATUS_KEYS.listenerReason);
 
 function createUser(login: string, extension: number): Promise<{ dn: string; uuid: string }> {
-  return udm.createUser({ username: login, firstname: 'Dir', lastname: login, phone: [`0441 5550-${extension}`], activated: true });
+  return udm.createUser({
+    username: login,
+    firstname: 'Dir',
+    lastname: login,
+    phone: [`0441 5550-${extension}`],
+    activated: true,
+  });
 }
 
 it('reconnects after slapd restarts mid-stream, and later changes flow', async () => {
@@ -80,7 +86,9 @@ it('handles the stale cookie of a recreated directory: reset, full refresh, the 
   await createUser(`${p}fresh`, 2104);
   await expectExactState(sim, p, { [`${p}fresh`]: { name: `Dir ${p}fresh`, extension: '2104' } });
 
-  expect(live.logs.entries.map((e) => e.message)).toContain('syncrepl: the server requires a full refresh; dropping the cookie');
+  expect(live.logs.entries.map((e) => e.message)).toContain(
+    'syncrepl: the server requires a full refresh; dropping the cookie',
+  );
   expect(live.logs.entries.filter((e) => e.level === 'error')).toEqual([]);
   expect(listenerReason()).toBe(LIVE);
 });

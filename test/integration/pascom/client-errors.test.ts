@@ -40,7 +40,10 @@ async function failure(call: Promise<unknown>): Promise<PascomError> {
 }
 
 beforeAll(async () => {
-  sim = await startPascomSimulator({ password: PASSWORD, identities: [{ '003use_name': 'boss', '003use_bez': 'Boss', '009ext_extension': '100' }] });
+  sim = await startPascomSimulator({
+    password: PASSWORD,
+    identities: [{ '003use_name': 'boss', '003use_bez': 'Boss', '009ext_extension': '100' }],
+  });
 });
 afterAll(async () => {
   await sim.stop();
@@ -173,9 +176,14 @@ describe('PascomClient: errors from real simulator answers', () => {
 
 describe('PascomClient: answers outside the contract', () => {
   it('throws PascomProtocolError for a list that is not JSON', async () => {
-    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'));
+    const server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const odd = new PascomClient({ ...optionsFor(), url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const odd = new PascomClient({
+      ...optionsFor(),
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
     try {
       expect(await failure(odd.listIdentities())).toBeInstanceOf(PascomProtocolError);
     } finally {
@@ -191,7 +199,11 @@ describe('PascomClient: concurrency', () => {
     sim.setLatency(25);
     const bounded = new PascomClient(optionsFor({ concurrency: 3 }));
     try {
-      await Promise.all(Array.from({ length: 12 }, (_, i) => bounded.createIdentity({ '003use_name': `u${i}`, '003use_bez': `U ${i}` })));
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          bounded.createIdentity({ '003use_name': `u${i}`, '003use_bez': `U ${i}` }),
+        ),
+      );
       expect(maxOverlap(sim.journal())).toBe(3);
       expect(sim.counters().maxInFlight).toBeLessThanOrEqual(3);
     } finally {
@@ -215,7 +227,11 @@ describe('PascomClient.testConnection()', () => {
     try {
       const report = await wrong.testConnection();
       expect(report.ok).toBe(false);
-      expect(report.steps.at(-1)).toMatchObject({ name: 'auth', ok: false, detail: expect.stringMatching(/REST credentials/) });
+      expect(report.steps.at(-1)).toMatchObject({
+        name: 'auth',
+        ok: false,
+        detail: expect.stringMatching(/REST credentials/),
+      });
     } finally {
       wrong.close();
     }
@@ -226,7 +242,10 @@ describe('PascomClient.testConnection()', () => {
       await sim.goDown();
       try {
         const report = await own.testConnection();
-        expect(report).toMatchObject({ ok: false, steps: [{ name: 'tcp', ok: false, detail: expect.stringMatching(/ECONNREFUSED/) }] });
+        expect(report).toMatchObject({
+          ok: false,
+          steps: [{ name: 'tcp', ok: false, detail: expect.stringMatching(/ECONNREFUSED/) }],
+        });
       } finally {
         await sim.comeUp();
       }
@@ -235,7 +254,10 @@ describe('PascomClient.testConnection()', () => {
 });
 
 /** A client of its own, for tests that cut connections the shared client has pooled. */
-async function withClient(extra: Partial<PascomClientOptions>, use: (own: PascomClient) => Promise<void>): Promise<void> {
+async function withClient(
+  extra: Partial<PascomClientOptions>,
+  use: (own: PascomClient) => Promise<void>,
+): Promise<void> {
   const own = new PascomClient(optionsFor(extra));
   try {
     await use(own);

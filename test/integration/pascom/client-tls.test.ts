@@ -17,11 +17,29 @@ let url: string;
 function selfSigned(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pascom-tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -50,7 +68,11 @@ describe('PascomClient over https', () => {
     try {
       const error: unknown = await client.listIdentities().catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(PascomTlsError);
-      expect(error).toMatchObject({ retryable: false, code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: expect.stringMatching(/pascom.caFile/) });
+      expect(error).toMatchObject({
+        retryable: false,
+        code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+        message: expect.stringMatching(/pascom.caFile/),
+      });
     } finally {
       client.close();
     }
@@ -84,7 +106,13 @@ describe('PascomClient over https', () => {
     const client = clientWith({});
     try {
       const report = await client.testConnection();
-      expect(report).toMatchObject({ ok: false, steps: [{ name: 'tcp', ok: true }, { name: 'tls', ok: false }] });
+      expect(report).toMatchObject({
+        ok: false,
+        steps: [
+          { name: 'tcp', ok: true },
+          { name: 'tls', ok: false },
+        ],
+      });
     } finally {
       client.close();
     }

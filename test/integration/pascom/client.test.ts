@@ -7,8 +7,18 @@ import type { PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
 let sim: PascomSimulator;
 let client: PascomClient;
 
-const seed = { '003use_name': 'boss', '003use_bez': 'The Boss', '009ext_extension': '100', post: { phonebook: [{ '028pho_lastname': 'Boss' }] } };
-const jdoe = { '003use_name': 'jdoe', '003use_bez': 'John Doe', '009ext_extension': '101', '028pho_mobile': '+491701234567' };
+const seed = {
+  '003use_name': 'boss',
+  '003use_bez': 'The Boss',
+  '009ext_extension': '100',
+  post: { phonebook: [{ '028pho_lastname': 'Boss' }] },
+};
+const jdoe = {
+  '003use_name': 'jdoe',
+  '003use_bez': 'John Doe',
+  '009ext_extension': '101',
+  '028pho_mobile': '+491701234567',
+};
 
 function optionsFor(target: PascomSimulator, extra: Partial<PascomClientOptions> = {}): PascomClientOptions {
   return { url: target.url, instance: target.instance, user: target.user, password: target.password, ...extra };
@@ -28,7 +38,9 @@ beforeEach(() => {
 
 describe('PascomClient against the simulator', () => {
   it('lists identities flattened', async () => {
-    expect(await client.listIdentities()).toEqual([{ '003use_name': 'boss', '003use_bez': 'The Boss', '009ext_extension': '100', '028pho_lastname': 'Boss' }]);
+    expect(await client.listIdentities()).toEqual([
+      { '003use_name': 'boss', '003use_bez': 'The Boss', '009ext_extension': '100', '028pho_lastname': 'Boss' },
+    ]);
   });
 
   it('gets one identity flattened', async () => {
@@ -51,7 +63,9 @@ describe('PascomClient against the simulator', () => {
 
   it('sends Basic auth, a JSON content type and a POST to the collection path', async () => {
     await client.createIdentity(jdoe);
-    expect(sim.journal()).toEqual([expect.objectContaining({ method: 'POST', path: '/acme/services/identity/', status: 201 })]);
+    expect(sim.journal()).toEqual([
+      expect.objectContaining({ method: 'POST', path: '/acme/services/identity/', status: 201 }),
+    ]);
   });
 
   it('updates an identity with PUT and returns the new state', async () => {
@@ -94,7 +108,9 @@ describe('PascomClient against the simulator', () => {
   });
 
   it('leaves the caller’s options object untouched', () => {
-    const options = Object.freeze(optionsFor(sim, { api: Object.freeze({ paths: Object.freeze({ list: '/identity/' }) }) }));
+    const options = Object.freeze(
+      optionsFor(sim, { api: Object.freeze({ paths: Object.freeze({ list: '/identity/' }) }) }),
+    );
     const copy = structuredClone(options);
     new PascomClient(options).close();
     expect(options).toEqual(copy);
@@ -104,12 +120,21 @@ describe('PascomClient against the simulator', () => {
 describe('PascomClient: api overrides', () => {
   it('uses overridden paths on the wire', async () => {
     const users = await startPascomSimulator({ resource: 'users' });
-    const paths = { list: '/users/', get: '/users/{login}', create: '/users/', update: '/users/{login}', delete: '/users/{login}' };
+    const paths = {
+      list: '/users/',
+      get: '/users/{login}',
+      create: '/users/',
+      update: '/users/{login}',
+      delete: '/users/{login}',
+    };
     const custom = new PascomClient(optionsFor(users, { api: { paths } }));
     try {
       await custom.createIdentity(jdoe);
       expect(await custom.getIdentity('jdoe')).toEqual(jdoe);
-      expect(users.journal().map((entry) => entry.path)).toEqual(['/acme/services/users/', '/acme/services/users/jdoe']);
+      expect(users.journal().map((entry) => entry.path)).toEqual([
+        '/acme/services/users/',
+        '/acme/services/users/jdoe',
+      ]);
     } finally {
       custom.close();
       await users.stop();
@@ -141,6 +166,8 @@ describe('PascomClient: options', () => {
   });
 
   it('does not echo the password when refusing a URL with credentials', () => {
-    expect(() => new PascomClient({ ...optionsFor(sim), url: 'http://moby:hunter2@127.0.0.1:1' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    expect(() => new PascomClient({ ...optionsFor(sim), url: 'http://moby:hunter2@127.0.0.1:1' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
   });
 });

@@ -39,9 +39,19 @@ export function apiPath(sim: PascomSimulator, path: string): string {
   return path.startsWith('//') ? path.slice(1) : `/${sim.instance}/services${path}`;
 }
 
-export function rawRequest(sim: PascomSimulator, method: string, path: string, options: RawOptions = {}): Promise<RawAnswer> {
+export function rawRequest(
+  sim: PascomSimulator,
+  method: string,
+  path: string,
+  options: RawOptions = {},
+): Promise<RawAnswer> {
   const url = new URL(apiPath(sim, path), sim.url);
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
     const headers = { ...authorization(sim, options.auth), 'content-type': 'application/json', ...length };

@@ -23,7 +23,10 @@ describe('pascom simulator: the REST contract', () => {
   });
 
   it('creates an identity with 201 and returns it, phonebook nested', async () => {
-    const body = identity('jdoe', { '009ext_extension': '101', post: { phonebook: [{ '028pho_mobile': '+491701234567' }] } });
+    const body = identity('jdoe', {
+      '009ext_extension': '101',
+      post: { phonebook: [{ '028pho_mobile': '+491701234567' }] },
+    });
     const answer = await rawRequest(sim, 'POST', '/identity/', { body });
     expect(answer.status).toBe(201);
     expect(answer.json).toEqual(body);
@@ -49,13 +52,17 @@ describe('pascom simulator: the REST contract', () => {
   });
 
   it('replaces an identity with PUT', async () => {
-    const answer = await rawRequest(sim, 'PUT', '/identity/boss', { body: identity('boss', { '003use_bez': 'The Boss' }) });
+    const answer = await rawRequest(sim, 'PUT', '/identity/boss', {
+      body: identity('boss', { '003use_bez': 'The Boss' }),
+    });
     expect(answer.status).toBe(200);
     expect(sim.identities()).toEqual([identity('boss', { '003use_bez': 'The Boss' })]);
   });
 
   it('renames with PUT when the body carries a new login', async () => {
-    const answer = await rawRequest(sim, 'PUT', '/identity/boss', { body: identity('chief', { '009ext_extension': '100' }) });
+    const answer = await rawRequest(sim, 'PUT', '/identity/boss', {
+      body: identity('chief', { '009ext_extension': '100' }),
+    });
     expect(answer.status).toBe(200);
     expect(sim.identities().map((i) => i['003use_name'])).toEqual(['chief']);
   });
@@ -67,7 +74,9 @@ describe('pascom simulator: the REST contract', () => {
   });
 
   it('lets an identity keep its own extension on PUT', async () => {
-    const answer = await rawRequest(sim, 'PUT', '/identity/boss', { body: identity('boss', { '009ext_extension': '100' }) });
+    const answer = await rawRequest(sim, 'PUT', '/identity/boss', {
+      body: identity('boss', { '009ext_extension': '100' }),
+    });
     expect(answer.status).toBe(200);
   });
 
@@ -146,16 +155,24 @@ describe('pascom simulator: validation', () => {
     ['a phonebook that is not an array', identity('jdoe', { post: { phonebook: {} } }), 'post.phonebook'],
     ['a phonebook entry that is not an object', identity('jdoe', { post: { phonebook: ['x'] } }), 'post.phonebook'],
     ['an unknown phonebook field', identity('jdoe', { post: { phonebook: [{ '028pho_fax': '1' }] } }), '028pho_fax'],
-    ['a phonebook value that is not a string', identity('jdoe', { post: { phonebook: [{ '028pho_mobile': 1 }] } }), '028pho_mobile'],
+    [
+      'a phonebook value that is not a string',
+      identity('jdoe', { post: { phonebook: [{ '028pho_mobile': 1 }] } }),
+      '028pho_mobile',
+    ],
   ])('rejects %s with 400', async (_case, body, field) => {
     const answer = await rawRequest(sim, 'POST', '/identity/', { body });
     expect(answer.status).toBe(400);
-    expect(answer.json).toEqual(field === undefined ? { error: expect.any(String) } : { error: expect.any(String), field });
+    expect(answer.json).toEqual(
+      field === undefined ? { error: expect.any(String) } : { error: expect.any(String), field },
+    );
     expect(sim.identities()).toHaveLength(1);
   });
 
   it.each(['EXTERN', 'mobydick'])('accepts the auth method %s', async (method) => {
-    const answer = await rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe', { '003use_auth_method': method }) });
+    const answer = await rawRequest(sim, 'POST', '/identity/', {
+      body: identity('jdoe', { '003use_auth_method': method }),
+    });
     expect(answer.status).toBe(201);
   });
 
@@ -166,14 +183,18 @@ describe('pascom simulator: validation', () => {
   });
 
   it('rejects a taken extension with 409 naming the field', async () => {
-    const answer = await rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe', { '009ext_extension': '100' }) });
+    const answer = await rawRequest(sim, 'POST', '/identity/', {
+      body: identity('jdoe', { '009ext_extension': '100' }),
+    });
     expect(answer.status).toBe(409);
     expect(answer.json).toEqual({ error: expect.any(String), field: '009ext_extension' });
   });
 
   it('frees the extension of a deleted identity', async () => {
     await rawRequest(sim, 'DELETE', '/identity/boss');
-    const answer = await rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe', { '009ext_extension': '100' }) });
+    const answer = await rawRequest(sim, 'POST', '/identity/', {
+      body: identity('jdoe', { '009ext_extension': '100' }),
+    });
     expect(answer.status).toBe(201);
   });
 

@@ -75,7 +75,8 @@ describe('pascom simulator: rate limiting', () => {
   it('answers the next N requests with 429 and Retry-After, then normally', async () => {
     sim.rateLimitNext(2, 7);
     const answers = [];
-    for (let i = 0; i < 3; i += 1) answers.push(await rawRequest(sim, 'POST', '/identity/', { body: identity(`u${i}`) }));
+    for (let i = 0; i < 3; i += 1)
+      answers.push(await rawRequest(sim, 'POST', '/identity/', { body: identity(`u${i}`) }));
     expect(answers.map((answer) => answer.status)).toEqual([429, 429, 201]);
     expect(answers[0]?.headers['retry-after']).toBe('7');
     expect(sim.identities().map((i) => i['003use_name'])).toEqual(['u2']);
@@ -85,7 +86,9 @@ describe('pascom simulator: rate limiting', () => {
 describe('pascom simulator: connection resets', () => {
   it('destroys the connection of the next request before applying it', async () => {
     sim.resetNext(1);
-    await expect(rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await expect(rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') })).rejects.toMatchObject({
+      code: 'ECONNRESET',
+    });
     expect(sim.identities()).toEqual([]);
     expect((await rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') })).status).toBe(201);
   });
@@ -98,7 +101,9 @@ describe('pascom simulator: connection resets', () => {
 
   it('applies the change and then drops the answer in failAfterApply mode', async () => {
     sim.failAfterApplyNext(1);
-    await expect(rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await expect(rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') })).rejects.toMatchObject({
+      code: 'ECONNRESET',
+    });
     expect(sim.identities().map((i) => i['003use_name'])).toEqual(['jdoe']);
     expect((await rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') })).status).toBe(409);
   });

@@ -19,7 +19,13 @@ describe('pascom simulator: journal', () => {
   it('records method, path, decoded login, parsed body and status', async () => {
     await rawRequest(sim, 'PUT', '/identity/b%6Fss', { body: identity('boss') });
     expect(sim.journal()).toEqual([
-      expect.objectContaining({ method: 'PUT', path: '/acme/services/identity/b%6Fss', login: 'boss', body: identity('boss'), status: 200 }),
+      expect.objectContaining({
+        method: 'PUT',
+        path: '/acme/services/identity/b%6Fss',
+        login: 'boss',
+        body: identity('boss'),
+        status: 200,
+      }),
     ]);
   });
 
@@ -39,7 +45,8 @@ describe('pascom simulator: journal', () => {
       expect(entry.receivedAtMs).toBeGreaterThanOrEqual(before - 1);
       expect(entry.receivedAtMs).toBeLessThanOrEqual(Date.now() + 1);
       const previous = entries[i - 1];
-      if (previous?.respondedAtNs !== undefined) expect(entry.receivedAtNs).toBeGreaterThanOrEqual(previous.respondedAtNs);
+      if (previous?.respondedAtNs !== undefined)
+        expect(entry.receivedAtNs).toBeGreaterThanOrEqual(previous.respondedAtNs);
     }
   });
 
@@ -77,10 +84,12 @@ describe('pascom simulator: journal', () => {
 describe('pascom simulator: waitForRequests()', () => {
   it('resolves from the journal event, before the client has read the answer', async () => {
     let resolved = false;
-    const waiting = sim.waitForRequests((entry) => entry.method === 'POST' && entry.status === 201).then((entries) => {
-      resolved = true;
-      return entries;
-    });
+    const waiting = sim
+      .waitForRequests((entry) => entry.method === 'POST' && entry.status === 201)
+      .then((entries) => {
+        resolved = true;
+        return entries;
+      });
     await rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') });
     expect(resolved).toBe(true);
     expect((await waiting).map((entry) => entry.login ?? entry.body)).toEqual([identity('jdoe')]);
@@ -102,7 +111,9 @@ describe('pascom simulator: waitForRequests()', () => {
   });
 
   it('rejects when too few requests arrive in time', async () => {
-    await expect(sim.waitForRequests((entry) => entry.method === 'PATCH', 1, 20)).rejects.toThrow(/0 of 1 matching requests after 20 ms/);
+    await expect(sim.waitForRequests((entry) => entry.method === 'PATCH', 1, 20)).rejects.toThrow(
+      /0 of 1 matching requests after 20 ms/,
+    );
   });
 });
 
@@ -122,7 +133,9 @@ describe('pascom simulator: control API under /_sim/', () => {
   it('serves the journal with timestamps as strings', async () => {
     await rawRequest(sim, 'GET', '/identity/');
     const answer = await rawRequest(sim, 'GET', '//_sim/journal');
-    expect(answer.json).toEqual([expect.objectContaining({ seq: expect.any(Number), receivedAtNs: expect.stringMatching(/^\d+$/) })]);
+    expect(answer.json).toEqual([
+      expect.objectContaining({ seq: expect.any(Number), receivedAtNs: expect.stringMatching(/^\d+$/) }),
+    ]);
   });
 
   it('serves the identities', async () => {
@@ -134,8 +147,22 @@ describe('pascom simulator: control API under /_sim/', () => {
     const own = await startPascomSimulator();
     try {
       expect((await rawRequest(own, 'POST', '//_sim/down', { body: { ms: 50 } })).status).toBe(202);
-      await expect(pollUntil(() => rawRequest(own, 'GET', '/identity/').then(() => false, (error: unknown) => isRefused(error)))).resolves.toBe(true);
-      await expect(pollUntil(() => rawRequest(own, 'GET', '/identity/').then((answer) => answer.status === 200, () => false))).resolves.toBe(true);
+      await expect(
+        pollUntil(() =>
+          rawRequest(own, 'GET', '/identity/').then(
+            () => false,
+            (error: unknown) => isRefused(error),
+          ),
+        ),
+      ).resolves.toBe(true);
+      await expect(
+        pollUntil(() =>
+          rawRequest(own, 'GET', '/identity/').then(
+            (answer) => answer.status === 200,
+            () => false,
+          ),
+        ),
+      ).resolves.toBe(true);
     } finally {
       await own.stop();
     }

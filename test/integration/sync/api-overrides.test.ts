@@ -28,11 +28,20 @@ it('maps relative paths and phonebookPath to the client table', () => {
 
 it('imports through overridden paths', async () => {
   const fixture = await connectorFixture(slapd, sim, {
-    pascom: { api: { paths: { list: 'user/', get: 'user/{login}', create: 'user/', update: 'user/{login}', delete: 'user/{login}' } } },
+    pascom: {
+      api: {
+        paths: { list: 'user/', get: 'user/{login}', create: 'user/', update: 'user/{login}', delete: 'user/{login}' },
+      },
+    },
   });
   const app = createApp(fixture.config, memoryLogger(), { deliver: true });
   try {
-    const result = await app.fullSync.import({ trigger: 'test', confirmDeletes: false, waitMs: 10_000, runner: app.runner });
+    const result = await app.fullSync.import({
+      trigger: 'test',
+      confirmDeletes: false,
+      waitMs: 10_000,
+      runner: app.runner,
+    });
     expect(result.status).toBe('done');
     expect(sim.journal().every((e) => e.path.includes('/services/user/'))).toBe(true);
     expect(sim.identities().map((i) => i['003use_name'])).toContain('api.user');

@@ -104,9 +104,18 @@ describe('import under pascom faults', () => {
     const prefix = batch();
     const refused = `${prefix}home`;
     const fine = await createUsers(prefix, 3);
-    await h.udm.createUser({ username: refused, firstname: 'Ho', lastname: 'Me', homeTelephoneNumber: ['0441 1'], activated: true });
+    await h.udm.createUser({
+      username: refused,
+      firstname: 'Ho',
+      lastname: 'Me',
+      homeTelephoneNumber: ['0441 1'],
+      activated: true,
+    });
     // 003use_home is not a field pascom knows: it answers 400 naming the field.
-    const mapping = [...DEFAULT_MAPPING, { field: '003use_home', sources: ['homePhone'], transforms: [], required: false, policy: 'force' }];
+    const mapping = [
+      ...DEFAULT_MAPPING,
+      { field: '003use_home', sources: ['homePhone'], transforms: [], required: false, policy: 'force' },
+    ];
     const c = await h.connector({ mapping });
 
     const result = await c.importNow();
@@ -141,13 +150,21 @@ describe('import under pascom faults', () => {
     const c = await h.connector();
     h.sim.setLatency(50);
 
-    const running = c.app.fullSync.import({ trigger: 'test', confirmDeletes: false, waitMs: 500, runner: c.app.runner });
+    const running = c.app.fullSync.import({
+      trigger: 'test',
+      confirmDeletes: false,
+      waitMs: 500,
+      runner: c.app.runner,
+    });
     await h.sim.waitForRequests((e) => e.method === 'POST', 1, 5000);
     await h.sim.goDown();
     const partial = await running;
     const restarted = await c.restart();
     await h.sim.comeUp();
-    await waitFor(() => present(logins), { timeoutMs: 15_000, message: 'queued creates were not delivered after the restart' });
+    await waitFor(() => present(logins), {
+      timeoutMs: 15_000,
+      message: 'queued creates were not delivered after the restart',
+    });
 
     expect(partial.status).toBe('partial');
     expect(partial.queued).toBeGreaterThan(0);
@@ -161,16 +178,22 @@ describe('import under pascom faults', () => {
     await c.stop(); // the CLI process below owns the data dir
     h.sim.setLatency(15);
     const cli = (): ReturnType<typeof spawn> =>
-      spawn(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', 'import', '--json', '--config', c.fixture.configPath], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', 'app/cli/main.ts', 'import', '--json', '--config', c.fixture.configPath],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
 
     const victim = cli();
     let stderr = '';
     victim.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    await h.sim.waitForRequests((e) => e.method === 'POST' && e.status === 201, 10, 20_000).catch((error: unknown) => {
-      throw new Error(`the import never got going: ${String(error)}\n${stderr}`);
-    });
+    await h.sim
+      .waitForRequests((e) => e.method === 'POST' && e.status === 201, 10, 20_000)
+      .catch((error: unknown) => {
+        throw new Error(`the import never got going: ${String(error)}\n${stderr}`);
+      });
     victim.kill('SIGKILL');
     await new Promise((resolve) => victim.once('exit', resolve));
     h.sim.setLatency(0);

@@ -122,7 +122,10 @@ describe('full sync', () => {
     const result = await c.importNow();
 
     const update = result.plan.operations.find((op) => op.kind === 'update' && op.login === login);
-    expect(update?.kind === 'update' ? Object.keys(update.changes).sort() : []).toEqual(['003use_bez', '028pho_lastname']);
+    expect(update?.kind === 'update' ? Object.keys(update.changes).sort() : []).toEqual([
+      '003use_bez',
+      '028pho_lastname',
+    ]);
     expect(writes(before).map((e) => `${e.method} ${e.login}`)).toEqual([`PUT ${login}`]);
     expect(identity(login)?.['003use_bez']).toBe('Eda New');
   });
@@ -210,33 +213,53 @@ describe('full sync', () => {
     const result = await c.importNow();
 
     expect(result.plan.operations).toContainEqual(expect.objectContaining({ kind: 'update', login, adopt: true }));
-    expect(writes(before).filter((e) => e.login === login || (e.body as Identity | undefined)?.['003use_name'] === login).map((e) => e.method)).toEqual(['PUT']);
+    expect(
+      writes(before)
+        .filter((e) => e.login === login || (e.body as Identity | undefined)?.['003use_name'] === login)
+        .map((e) => e.method),
+    ).toEqual(['PUT']);
     expect(identity(login)?.['003use_bez']).toBe('Ad Opt');
   });
 
   it('never changes or deletes identities the connector does not manage', async () => {
     const stranger = name('stranger');
-    await c.app.pascom.createIdentity({ '003use_name': stranger, '003use_bez': 'Not From UCS', '009ext_extension': '999' });
+    await c.app.pascom.createIdentity({
+      '003use_name': stranger,
+      '003use_bez': 'Not From UCS',
+      '009ext_extension': '999',
+    });
 
     await c.importNow();
     await c.importNow();
 
-    expect(identity(stranger)).toEqual({ '003use_name': stranger, '003use_bez': 'Not From UCS', '009ext_extension': '999' });
-    expect(h.sim.journal().filter((e) => e.login === stranger && e.method !== 'GET' && e.method !== 'POST')).toEqual([]);
+    expect(identity(stranger)).toEqual({
+      '003use_name': stranger,
+      '003use_bez': 'Not From UCS',
+      '009ext_extension': '999',
+    });
+    expect(h.sim.journal().filter((e) => e.login === stranger && e.method !== 'GET' && e.method !== 'POST')).toEqual(
+      [],
+    );
   });
 
   it('rejects a user pascom refuses and still creates the others', async () => {
     const bad = name('bad');
     const good = name('good');
     // 999 is held by an identity the connector does not manage.
-    await c.app.pascom.createIdentity({ '003use_name': name('holder'), '003use_bez': 'Holder', '009ext_extension': '777' });
+    await c.app.pascom.createIdentity({
+      '003use_name': name('holder'),
+      '003use_bez': 'Holder',
+      '009ext_extension': '777',
+    });
     await h.udm.createUser({ username: bad, firstname: 'Ba', lastname: 'D', phone: ['777'], activated: true });
     await h.udm.createUser({ username: good, firstname: 'Go', lastname: 'Od', activated: true });
 
     const result = await c.importNow();
 
     const rejected = result.plan.operations.find((op) => op.kind === 'rejected' && op.dn.includes(bad));
-    expect(rejected?.kind === 'rejected' ? rejected.reasons.map((r) => r.code) : []).toEqual(['extension-taken-by-unmanaged']);
+    expect(rejected?.kind === 'rejected' ? rejected.reasons.map((r) => r.code) : []).toEqual([
+      'extension-taken-by-unmanaged',
+    ]);
     expect(identity(good)).toBeDefined();
     expect(identity(bad)).toBeUndefined();
   });
@@ -266,7 +289,10 @@ describe('full sync delete rules', () => {
     const users = [];
     for (let i = 0; i < 2; i++) {
       const login = name('thr');
-      users.push({ login, ...(await h.udm.createUser({ username: login, firstname: 'Th', lastname: 'Resh', activated: true })) });
+      users.push({
+        login,
+        ...(await h.udm.createUser({ username: login, firstname: 'Th', lastname: 'Resh', activated: true })),
+      });
     }
     await c.importNow();
     for (const u of users) await h.udm.deactivate(u.dn);

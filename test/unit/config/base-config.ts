@@ -32,5 +32,10 @@ export function rawWith(snippet: string): unknown {
 }
 
 export function context(env: Record<string, string | undefined> = {}, ucsCaExists = false): ContainerContext {
-  return { env, machineSecretPath: '/etc/machine.secret', ucsCaPath: '/etc/univention/ssl/ucsCA/CAcert.pem', ucsCaExists };
+  return {
+    env,
+    machineSecretPath: '/etc/machine.secret',
+    ucsCaPath: '/etc/univention/ssl/ucsCA/CAcert.pem',
+    ucsCaExists,
+  };
 }

@@ -37,7 +37,12 @@ describe('UCS container defaults', () => {
   });
 
   it('lists the keys it took from the container', () => {
-    expect(ucsIn(PASCOM_ONLY, CONTAINER_ENV).taken).toEqual(['ucs.url', 'ucs.baseDn', 'ucs.bindDn', 'ucs.passwordFile']);
+    expect(ucsIn(PASCOM_ONLY, CONTAINER_ENV).taken).toEqual([
+      'ucs.url',
+      'ucs.baseDn',
+      'ucs.bindDn',
+      'ucs.passwordFile',
+    ]);
   });
 
   it('uses the UCS CA as caFile only when the file exists', () => {
@@ -54,7 +59,9 @@ describe('UCS container defaults', () => {
 
   it('does not pair the machine secret with another bind DN', () => {
     const result = validateConfig(rawWith('ucs: {password: null}'), context(CONTAINER_ENV));
-    expect(result.ok ? [] : result.errors).toEqual([{ path: 'ucs', message: expect.stringContaining('ucs: needs password or passwordFile') }]);
+    expect(result.ok ? [] : result.errors).toEqual([
+      { path: 'ucs', message: expect.stringContaining('ucs: needs password or passwordFile') },
+    ]);
   });
 
   it('reports a missing ucs section outside a container', () => {

@@ -17,7 +17,11 @@ describe('configSchema defaults', () => {
     ['ucs.tlsVerify', (c: ConfigFile) => c.ucs.tlsVerify, true],
     ['ucs.disabledUsers', (c: ConfigFile) => c.ucs.disabledUsers, 'remove'],
     ['ucs.timeoutMs', (c: ConfigFile) => c.ucs.timeoutMs, 10_000],
-    ['ucs.userFilter', (c: ConfigFile) => c.ucs.userFilter, '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))'],
+    [
+      'ucs.userFilter',
+      (c: ConfigFile) => c.ucs.userFilter,
+      '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))',
+    ],
     ['pascom.user', (c: ConfigFile) => c.pascom.user, 'moby'],
     ['pascom.tlsVerify', (c: ConfigFile) => c.pascom.tlsVerify, true],
     ['pascom.timeoutMs', (c: ConfigFile) => c.pascom.timeoutMs, 10_000],
@@ -29,14 +33,22 @@ describe('configSchema defaults', () => {
     ['deletes.maxPerRun', (c: ConfigFile) => c.deletes.maxPerRun, 10],
     ['auth.ucs', (c: ConfigFile) => c.auth.ucs, true],
     ['listener.mode', (c: ConfigFile) => c.listener.mode, 'auto'],
-    ['listener.appcenterDir', (c: ConfigFile) => c.listener.appcenterDir, '/var/lib/univention-appcenter/apps/pascom-connector/data/listener'],
+    [
+      'listener.appcenterDir',
+      (c: ConfigFile) => c.listener.appcenterDir,
+      '/var/lib/univention-appcenter/apps/pascom-connector/data/listener',
+    ],
     ['listener.pollIntervalMs', (c: ConfigFile) => c.listener.pollIntervalMs, 5000],
     ['schedule', (c: ConfigFile) => c.schedule, '0 3 * * *'],
     ['http.port', (c: ConfigFile) => c.http.port, 8080],
     ['http.host', (c: ConfigFile) => c.http.host, '0.0.0.0'],
     ['http.basePath', (c: ConfigFile) => c.http.basePath, '/pascom-connector'],
     ['http.adminGroup', (c: ConfigFile) => c.http.adminGroup, 'Domain Admins'],
-    ['http.ssoSecretFile', (c: ConfigFile) => c.http.ssoSecretFile, '/var/lib/univention-appcenter/apps/pascom-connector/conf/sso.secret'],
+    [
+      'http.ssoSecretFile',
+      (c: ConfigFile) => c.http.ssoSecretFile,
+      '/var/lib/univention-appcenter/apps/pascom-connector/conf/sso.secret',
+    ],
     ['http.trustProxy', (c: ConfigFile) => c.http.trustProxy, 'loopback, uniquelocal'],
     ['dataDir', (c: ConfigFile) => c.dataDir, './data'],
     ['log.level', (c: ConfigFile) => c.log.level, 'info'],
@@ -85,11 +97,18 @@ describe('mapping rules', () => {
   });
 
   it('fills transforms, required and policy with their defaults', () => {
-    expect(valid(`mapping: [${login}]`).mapping[0]).toEqual({ field: '003use_name', sources: ['uid'], transforms: [], required: false, policy: 'force' });
+    expect(valid(`mapping: [${login}]`).mapping[0]).toEqual({
+      field: '003use_name',
+      sources: ['uid'],
+      transforms: [],
+      required: false,
+      policy: 'force',
+    });
   });
 
   it('keeps a rule default value', () => {
-    const rule = valid(`mapping: [${login}, {field: 003use_auth_method, source: authMethod, default: EXTERN}]`).mapping[1];
+    const rule = valid(`mapping: [${login}, {field: 003use_auth_method, source: authMethod, default: EXTERN}]`)
+      .mapping[1];
     expect(rule?.default).toBe('EXTERN');
   });
 
@@ -101,7 +120,10 @@ describe('mapping rules', () => {
 
 describe('toSyncRules()', () => {
   it('parses the extension pool into an inclusive range', () => {
-    expect(toExtensionRule(valid('extensions: {pool: "100-199", digits: 3}').extensions)).toEqual({ digits: 3, pool: { from: 100, to: 199 } });
+    expect(toExtensionRule(valid('extensions: {pool: "100-199", digits: 3}').extensions)).toEqual({
+      digits: 3,
+      pool: { from: 100, to: 199 },
+    });
   });
 
   it('accepts a pool with spaces around the dash', () => {
@@ -113,7 +135,11 @@ describe('toSyncRules()', () => {
   });
 
   it('carries deletes, auth, disabled users and roles into the core rules', () => {
-    const rules = toSyncRules(valid('deletes: {mode: keep, maxPerRun: 0}\nauth: {ucs: false}\nucs: {disabledUsers: sync}\npascom: {api: {fields: {extension: ext}}}'));
+    const rules = toSyncRules(
+      valid(
+        'deletes: {mode: keep, maxPerRun: 0}\nauth: {ucs: false}\nucs: {disabledUsers: sync}\npascom: {api: {fields: {extension: ext}}}',
+      ),
+    );
     expect(rules.deletes).toEqual({ mode: 'keep', maxPerRun: 0 });
     expect(rules.authExtern).toBe(false);
     expect(rules.disabledUsers).toBe('sync');

@@ -57,7 +57,11 @@ describe('directoryErrorFromResult', () => {
 describe('classifyLdapError', () => {
   it.each([
     ['LdapTlsError', new LdapTlsError('not signed by the configured CA'), DirectoryTlsError],
-    ['LdapConnectionError', new LdapConnectionError('Cannot reach 127.0.0.1:1 (ECONNREFUSED).'), DirectoryConnectionError],
+    [
+      'LdapConnectionError',
+      new LdapConnectionError('Cannot reach 127.0.0.1:1 (ECONNREFUSED).'),
+      DirectoryConnectionError,
+    ],
     ['LdapTimeoutError', new LdapTimeoutError('No connection within 10 ms.'), DirectoryTimeoutError],
     ['SyncProtocolError', new SyncProtocolError('Truncated BER header'), DirectoryConnectionError],
     ['LdapBindError', new LdapBindError('LDAP bind failed', 49), DirectoryBindError],

@@ -45,8 +45,14 @@ describe('decodeSearchEntry', () => {
   });
 
   it('renames attributes to the requested spelling whatever case the server uses', () => {
-    const message = entryMessage(3, DN, [['GIVENNAME', ['Anna']], ['telephonenumber', ['1']]]);
-    expect(Object.keys(decodeSearchEntry(message, NAMES, undefined).attributes)).toEqual(['givenName', 'telephoneNumber']);
+    const message = entryMessage(3, DN, [
+      ['GIVENNAME', ['Anna']],
+      ['telephonenumber', ['1']],
+    ]);
+    expect(Object.keys(decodeSearchEntry(message, NAMES, undefined).attributes)).toEqual([
+      'givenName',
+      'telephoneNumber',
+    ]);
   });
 
   it('keeps the server spelling of an attribute that was not requested', () => {
@@ -61,7 +67,10 @@ describe('decodeSearchEntry', () => {
   });
 
   it('returns the key attribute separately and leaves it out of the attributes', () => {
-    const message = entryMessage(3, DN, [['entryuuid', ['0A1B-C']], ['givenName', ['Anna']]]);
+    const message = entryMessage(3, DN, [
+      ['entryuuid', ['0A1B-C']],
+      ['givenName', ['Anna']],
+    ]);
     const entry = decodeSearchEntry(message, NAMES, 'entryUUID');
     expect(entry.key).toBe('0A1B-C');
     expect(entry.attributes).toEqual({ givenName: ['Anna'] });
@@ -75,7 +84,9 @@ describe('decodeSearchEntry', () => {
 
   it('throws SyncProtocolError for a truncated message', () => {
     const message = entryMessage(3, DN, [['givenName', ['Anna']]]);
-    expect(() => decodeSearchEntry(message.subarray(0, message.length - 3), NAMES, undefined)).toThrow(SyncProtocolError);
+    expect(() => decodeSearchEntry(message.subarray(0, message.length - 3), NAMES, undefined)).toThrow(
+      SyncProtocolError,
+    );
   });
 
   it('throws SyncProtocolError when a value overruns its attribute', () => {

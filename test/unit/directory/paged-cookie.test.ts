@@ -21,7 +21,9 @@ describe('nextCookie', () => {
   });
 
   it('returns undefined for an empty cookie (the last page)', () => {
-    expect(nextCookie([{ type: PAGED_RESULTS_OID, critical: false, value: pagedValue(0, Buffer.alloc(0)) }])).toBeUndefined();
+    expect(
+      nextCookie([{ type: PAGED_RESULTS_OID, critical: false, value: pagedValue(0, Buffer.alloc(0)) }]),
+    ).toBeUndefined();
   });
 
   it('returns undefined when the server sent no paged results control (no paging)', () => {
@@ -29,6 +31,8 @@ describe('nextCookie', () => {
   });
 
   it('throws SyncProtocolError for a malformed control value', () => {
-    expect(() => nextCookie([{ type: PAGED_RESULTS_OID, critical: false, value: Buffer.from([0x30, 0x05, 0x02]) }])).toThrow(SyncProtocolError);
+    expect(() =>
+      nextCookie([{ type: PAGED_RESULTS_OID, critical: false, value: Buffer.from([0x30, 0x05, 0x02]) }]),
+    ).toThrow(SyncProtocolError);
   });
 });

@@ -48,9 +48,12 @@ describe('notifier protocol parsing', () => {
     expect(parseId(payload)).toBe(id);
   });
 
-  it.each(['', 'OKAY', '-1', '12 cn=foo,dc=bar m', '99999999999999999999'])('refuses %j as a transaction id', (payload) => {
-    expect(() => parseId(payload)).toThrow(NotifierProtocolError);
-  });
+  it.each(['', 'OKAY', '-1', '12 cn=foo,dc=bar m', '99999999999999999999'])(
+    'refuses %j as a transaction id',
+    (payload) => {
+      expect(() => parseId(payload)).toThrow(NotifierProtocolError);
+    },
+  );
 });
 
 describe('BlockSplitter', () => {
@@ -63,7 +66,10 @@ describe('BlockSplitter', () => {
 
   it('returns every block of a chunk in order and keeps the rest', () => {
     const splitter = new BlockSplitter();
-    expect(splitter.push('Version: 3\nCapabilities: \n\nMSGID: 1\n5\n\nMSGID: 2\n')).toEqual(['Version: 3\nCapabilities: ', 'MSGID: 1\n5']);
+    expect(splitter.push('Version: 3\nCapabilities: \n\nMSGID: 1\n5\n\nMSGID: 2\n')).toEqual([
+      'Version: 3\nCapabilities: ',
+      'MSGID: 1\n5',
+    ]);
     expect(splitter.push('6\n\n')).toEqual(['MSGID: 2\n6']);
   });
 

@@ -67,7 +67,9 @@ interface Stored {
   readonly lastId: number;
 }
 
-function harness(options: { checkpoint?: number; batchSize?: number; gapWaitMs?: number; notifier?: NotifierPort } = {}) {
+function harness(
+  options: { checkpoint?: number; batchSize?: number; gapWaitMs?: number; notifier?: NotifierPort } = {},
+) {
   const translog = new FakeTranslog();
   const objects = new FakeObjects();
   const stored: Stored[] = [];
@@ -88,7 +90,10 @@ function harness(options: { checkpoint?: number; batchSize?: number; gapWaitMs?:
       intervalMs: 100,
       batchSize: options.batchSize,
       gapWaitMs: options.gapWaitMs ?? 5000,
-      logger: { warn: (message, meta) => warnings.push({ message, meta }), error: (message, meta) => warnings.push({ message, meta }) },
+      logger: {
+        warn: (message, meta) => warnings.push({ message, meta }),
+        error: (message, meta) => warnings.push({ message, meta }),
+      },
       onStatus: (status) => statuses.push(status),
       now: () => clock.now,
     });
@@ -134,7 +139,9 @@ describe('TranslogSource: turning transactions into events', () => {
     h.translog.add('a', dnOf('anna'));
     h.translog.add('m', dnOf('bert'));
     await h.make().pollOnce();
-    expect(h.stored).toEqual([{ events: [refresh('u-anna', dnOf('anna')), refresh('u-bert', dnOf('bert'))], lastId: 2 }]);
+    expect(h.stored).toEqual([
+      { events: [refresh('u-anna', dnOf('anna')), refresh('u-bert', dnOf('bert'))], lastId: 2 },
+    ]);
   });
 
   it('refreshes the managed user last seen at the DN of a delete, without reading the DN', async () => {
@@ -230,7 +237,10 @@ describe('TranslogSource: missing ids', () => {
     h.objects.users.set(dnOf('late'), 'u-late');
     h.translog.entries.set(hole, { id: hole, dn: dnOf('late'), type: 'a' });
     await source.pollOnce();
-    expect(h.stored.at(-1)).toEqual({ events: [refresh('u-late', dnOf('late')), refresh('u-after', dnOf('after'))], lastId: 3 });
+    expect(h.stored.at(-1)).toEqual({
+      events: [refresh('u-late', dnOf('late')), refresh('u-after', dnOf('after'))],
+      lastId: 3,
+    });
   });
 
   it('skips a hole after gapWaitMs and says so', async () => {
@@ -241,7 +251,9 @@ describe('TranslogSource: missing ids', () => {
     const held = await source.pollOnce();
     expect(held).toBe(false);
     expect(h.stored.at(-1)).toEqual({ events: [refresh('u-after', dnOf('after'))], lastId: 3 });
-    expect(h.warnings).toEqual([{ message: expect.stringContaining('missing'), meta: expect.objectContaining({ first: hole, last: hole }) }]);
+    expect(h.warnings).toEqual([
+      { message: expect.stringContaining('missing'), meta: expect.objectContaining({ first: hole, last: hole }) },
+    ]);
   });
 
   it('waits only once for a hole longer than a batch', async () => {
@@ -280,7 +292,11 @@ describe('TranslogSource: notifier', () => {
   it('takes the current id from the notifier when it answers', async () => {
     const h = harness({
       checkpoint: 0,
-      notifier: { currentId: () => Promise.resolve(1), waitFor: () => Promise.resolve(undefined), close: () => undefined },
+      notifier: {
+        currentId: () => Promise.resolve(1),
+        waitFor: () => Promise.resolve(undefined),
+        close: () => undefined,
+      },
     });
     h.translog.add('m', dnOf('x'));
     h.translog.add('m', dnOf('later'));

@@ -43,8 +43,13 @@ afterEach(async () => {
 describe('createLogger()', () => {
   it('writes one JSON object per line to connector.log', async () => {
     start().info('sync started', { users: 3 });
-    const lines = (await outputs()).file.trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines).toEqual([expect.objectContaining({ level: 'info', message: 'sync started', users: 3, timestamp: expect.any(String) })]);
+    const lines = (await outputs()).file
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'info', message: 'sync started', users: 3, timestamp: expect.any(String) }),
+    ]);
   });
 
   it('creates the log file with mode 0600', async () => {
@@ -85,7 +90,12 @@ describe('createLogger()', () => {
     start({ level: 'warn' }).info('hidden');
     logger.error('shown');
     const { file, console } = await outputs();
-    expect([file.includes('hidden'), console.includes('hidden'), file.includes('shown'), console.includes('shown')]).toEqual([false, false, true, true]);
+    expect([
+      file.includes('hidden'),
+      console.includes('hidden'),
+      file.includes('shown'),
+      console.includes('shown'),
+    ]).toEqual([false, false, true, true]);
   });
 
   it('gives the console a level of its own when asked', async () => {
@@ -96,13 +106,17 @@ describe('createLogger()', () => {
 
   it('adds child metadata to every record', async () => {
     start().child({ component: 'listener' }).info('connected');
-    expect(JSON.parse((await outputs()).file)).toEqual(expect.objectContaining({ component: 'listener', message: 'connected' }));
+    expect(JSON.parse((await outputs()).file)).toEqual(
+      expect.objectContaining({ component: 'listener', message: 'connected' }),
+    );
   });
 
   it('keeps the message and stack of an Error in the metadata', async () => {
     start().error('delivery failed', { error: new Error('ECONNRESET') });
     const record = JSON.parse((await outputs()).file);
-    expect(record.error).toEqual(expect.objectContaining({ name: 'Error', message: 'ECONNRESET', stack: expect.stringContaining('ECONNRESET') }));
+    expect(record.error).toEqual(
+      expect.objectContaining({ name: 'Error', message: 'ECONNRESET', stack: expect.stringContaining('ECONNRESET') }),
+    );
   });
 
   it('resolves close() more than once', async () => {
@@ -146,7 +160,10 @@ describe('secret redaction', () => {
 
   it('hides a registered secret inside nested metadata and error messages', async () => {
     start().registerSecret('s3cr3t-pw');
-    logger.warn('retrying', { attempt: { url: 'https://moby:s3cr3t-pw@pbx' }, error: new Error('auth s3cr3t-pw rejected') });
+    logger.warn('retrying', {
+      attempt: { url: 'https://moby:s3cr3t-pw@pbx' },
+      error: new Error('auth s3cr3t-pw rejected'),
+    });
     const { file, console } = await outputs();
     expect(`${file}${console}`).not.toContain('s3cr3t-pw');
     expect(JSON.parse(file).attempt.url).toBe('https://moby:[redacted]@pbx');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_AFTER_MS, classifyNetworkError, classifyPascomResponse, parseErrorBody, parseRetryAfterMs } from '../../../app/pascom/classify.js';
+import {
+  DEFAULT_RETRY_AFTER_MS,
+  classifyNetworkError,
+  classifyPascomResponse,
+  parseErrorBody,
+  parseRetryAfterMs,
+} from '../../../app/pascom/classify.js';
 import {
   PascomAuthError,
   PascomConflictError,
@@ -48,16 +54,25 @@ describe('classifyPascomResponse()', () => {
   });
 
   it('carries the reason and field of a 400', () => {
-    expect(classifyPascomResponse(400, {}, fieldError, context)).toMatchObject({ reason: 'must be lowercase', field: '003use_name' });
+    expect(classifyPascomResponse(400, {}, fieldError, context)).toMatchObject({
+      reason: 'must be lowercase',
+      field: '003use_name',
+    });
   });
 
   it('carries the reason and field of a 409', () => {
     const body = JSON.stringify({ error: 'extension 100 is taken', field: '009ext_extension' });
-    expect(classifyPascomResponse(409, {}, body, context)).toMatchObject({ reason: 'extension 100 is taken', field: '009ext_extension' });
+    expect(classifyPascomResponse(409, {}, body, context)).toMatchObject({
+      reason: 'extension 100 is taken',
+      field: '009ext_extension',
+    });
   });
 
   it('uses the body text as the reason when it is not the JSON error shape', () => {
-    expect(classifyPascomResponse(400, {}, 'bad\n  request', context)).toMatchObject({ reason: 'bad request', field: undefined });
+    expect(classifyPascomResponse(400, {}, 'bad\n  request', context)).toMatchObject({
+      reason: 'bad request',
+      field: undefined,
+    });
   });
 
   it('tells the admin where to check the credentials on 401', () => {
@@ -74,7 +89,9 @@ describe('classifyPascomResponse()', () => {
   });
 
   it('names the redirect target of a 3xx', () => {
-    expect(classifyPascomResponse(301, { location: 'https://other/' }, '', context)?.message).toMatch(/to https:\/\/other\/; check pascom.url/);
+    expect(classifyPascomResponse(301, { location: 'https://other/' }, '', context)?.message).toMatch(
+      /to https:\/\/other\/; check pascom.url/,
+    );
   });
 
   it('reads Retry-After seconds on 429', () => {
@@ -128,15 +145,23 @@ describe('parseErrorBody()', () => {
 const withCode = (code: string): Error => Object.assign(new Error(`boom ${code}`), { code });
 
 describe('classifyNetworkError()', () => {
-  it.each(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ESOMETHINGNEW'])(
-    'treats %s as a retryable PascomUnavailableError',
-    (code) => {
-      const error = classifyNetworkError(withCode(code), context);
-      expect(error).toBeInstanceOf(PascomUnavailableError);
-      expect(error).toMatchObject({ retryable: true, code, login: 'jdoe' });
-      expect(error.message).toContain('https://pbx.example.com');
-    },
-  );
+  it.each([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ECONNABORTED',
+    'ESOMETHINGNEW',
+  ])('treats %s as a retryable PascomUnavailableError', (code) => {
+    const error = classifyNetworkError(withCode(code), context);
+    expect(error).toBeInstanceOf(PascomUnavailableError);
+    expect(error).toMatchObject({ retryable: true, code, login: 'jdoe' });
+    expect(error.message).toContain('https://pbx.example.com');
+  });
 
   it.each([
     'CERT_HAS_EXPIRED',

@@ -6,7 +6,12 @@ const table = DEFAULT_API_TABLE;
 
 describe('toWire()', () => {
   it('nests phonebook fields under post.phonebook[0]', () => {
-    const record = { '003use_name': 'jdoe', '003use_bez': 'John Doe', '028pho_firstname': 'John', '028pho_mobile': '+491701234567' };
+    const record = {
+      '003use_name': 'jdoe',
+      '003use_bez': 'John Doe',
+      '028pho_firstname': 'John',
+      '028pho_mobile': '+491701234567',
+    };
     expect(toWire(record, table)).toEqual({
       '003use_name': 'jdoe',
       '003use_bez': 'John Doe',
@@ -44,12 +49,19 @@ describe('fromWire()', () => {
   });
 
   it('is the inverse of toWire()', () => {
-    const record = { '003use_name': 'jdoe', '003use_bez': 'J', '009ext_extension': '101', '028pho_email': 'j@example.com' };
+    const record = {
+      '003use_name': 'jdoe',
+      '003use_bez': 'J',
+      '009ext_extension': '101',
+      '028pho_email': 'j@example.com',
+    };
     expect(fromWire(toWire(record, table), table)).toEqual(record);
   });
 
   it('turns numbers and booleans into strings', () => {
-    expect(fromWire({ '009ext_extension': 101, active: true, post: { phonebook: [{ '028pho_mobile': 4917 }] } }, table)).toEqual({
+    expect(
+      fromWire({ '009ext_extension': 101, active: true, post: { phonebook: [{ '028pho_mobile': 4917 }] } }, table),
+    ).toEqual({
       '009ext_extension': '101',
       active: 'true',
       '028pho_mobile': '4917',
@@ -57,7 +69,9 @@ describe('fromWire()', () => {
   });
 
   it('drops null values and unknown nested values', () => {
-    expect(fromWire({ '003use_name': 'jdoe', '016voi_email': null, groups: [1, 2], meta: { a: 1 } }, table)).toEqual({ '003use_name': 'jdoe' });
+    expect(fromWire({ '003use_name': 'jdoe', '016voi_email': null, groups: [1, 2], meta: { a: 1 } }, table)).toEqual({
+      '003use_name': 'jdoe',
+    });
   });
 
   it.each([
@@ -70,6 +84,8 @@ describe('fromWire()', () => {
   });
 
   it('takes only prefixed fields from the phonebook entry', () => {
-    expect(fromWire({ post: { phonebook: [{ id: 7, '028pho_mobile': '1' }] } }, table)).toEqual({ '028pho_mobile': '1' });
+    expect(fromWire({ post: { phonebook: [{ id: 7, '028pho_mobile': '1' }] } }, table)).toEqual({
+      '028pho_mobile': '1',
+    });
   });
 });

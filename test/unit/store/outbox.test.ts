@@ -9,8 +9,15 @@ beforeEach(() => {
   store = Store.open(':memory:');
 });
 
-function add(uuid: string, payload: unknown = {}, options: { kind?: string; coalesce?: boolean; at?: number } = {}): void {
-  store.outbox.enqueue({ uuid, kind: options.kind ?? 'event', payload, source: 'test', coalesce: options.coalesce }, options.at ?? T0);
+function add(
+  uuid: string,
+  payload: unknown = {},
+  options: { kind?: string; coalesce?: boolean; at?: number } = {},
+): void {
+  store.outbox.enqueue(
+    { uuid, kind: options.kind ?? 'event', payload, source: 'test', coalesce: options.coalesce },
+    options.at ?? T0,
+  );
 }
 
 const ids = (rows: { uuid: string }[]) => rows.map((r) => r.uuid);

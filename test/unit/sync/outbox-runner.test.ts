@@ -21,7 +21,10 @@ afterEach(async () => {
 const clock = { now: () => new Date() };
 
 function start(handlers: JobHandlers, concurrency = 4): OutboxRunner {
-  runner = new OutboxRunner({ store, handlers, clock, random: () => 0.5, logger: memoryLogger() }, { concurrency, backoffBaseMs: 20, backoffCapMs: 100 });
+  runner = new OutboxRunner(
+    { store, handlers, clock, random: () => 0.5, logger: memoryLogger() },
+    { concurrency, backoffBaseMs: 20, backoffCapMs: 100 },
+  );
   runner.start();
   return runner;
 }
@@ -31,7 +34,11 @@ function add(uuid: string, payload: unknown, kind = 'job'): void {
   runner?.kick();
 }
 
-const drained = () => waitFor(() => store.outbox.stats().pending + store.outbox.stats().inflight === 0, { timeoutMs: 5000, message: 'outbox not drained' });
+const drained = () =>
+  waitFor(() => store.outbox.stats().pending + store.outbox.stats().inflight === 0, {
+    timeoutMs: 5000,
+    message: 'outbox not drained',
+  });
 
 describe('OutboxRunner', () => {
   it('applies the changes of one user in order while others run concurrently', async () => {
@@ -74,7 +81,9 @@ describe('OutboxRunner', () => {
   });
 
   it('keeps a refused change as a dead letter and goes on with the others', async () => {
-    start({ job: async (row) => (row.uuid === 'bad' ? { outcome: 'dead', error: 'pascom: invalid' } : { outcome: 'done' }) });
+    start({
+      job: async (row) => (row.uuid === 'bad' ? { outcome: 'dead', error: 'pascom: invalid' } : { outcome: 'done' }),
+    });
     add('bad', 1);
     add('good', 1);
     await drained();
@@ -104,7 +113,9 @@ describe('OutboxRunner', () => {
 
   it('stops only after the changes in flight are settled', async () => {
     let release: () => void = () => undefined;
-    const r = start({ job: () => new Promise<Settlement>((resolve) => (release = () => resolve({ outcome: 'done' }))) });
+    const r = start({
+      job: () => new Promise<Settlement>((resolve) => (release = () => resolve({ outcome: 'done' }))),
+    });
     add('a', 1);
     await waitFor(() => store.outbox.stats().inflight === 1, { timeoutMs: 2000 });
     const stopped = r.stop();

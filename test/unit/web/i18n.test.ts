@@ -34,8 +34,15 @@ describe('catalogues', () => {
   });
 
   it('translates reasons by code and problem', () => {
-    const reason = { code: 'invalid-login' as const, field: '003use_name', message: 'english', params: { login: 'Jdoe', problem: 'capitals' } };
+    const reason = {
+      code: 'invalid-login' as const,
+      field: '003use_name',
+      message: 'english',
+      params: { login: 'Jdoe', problem: 'capitals' },
+    };
     expect(reasonText('de', reason)).toContain('enthält Großbuchstaben');
-    expect(reasonText('en', { code: 'pascom-rejected', message: 'extension taken' })).toContain('pascom reported: extension taken');
+    expect(reasonText('en', { code: 'pascom-rejected', message: 'extension taken' })).toContain(
+      'pascom reported: extension taken',
+    );
   });
 });

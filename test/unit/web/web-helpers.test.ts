@@ -24,12 +24,25 @@ describe('mapping form', () => {
   });
 
   it('reports every bad row and builds rules only when all are valid', () => {
-    const row = { field: '003use_name', sources: 'uid', transforms: ['lowercase'], default: '', required: true, policy: 'force' };
-    const bad = validateDrafts([row, { ...row, field: 'x y', transforms: ['shout'], policy: 'sometimes' }], '003use_name', t);
+    const row = {
+      field: '003use_name',
+      sources: 'uid',
+      transforms: ['lowercase'],
+      default: '',
+      required: true,
+      policy: 'force',
+    };
+    const bad = validateDrafts(
+      [row, { ...row, field: 'x y', transforms: ['shout'], policy: 'sometimes' }],
+      '003use_name',
+      t,
+    );
     expect(bad.rules).toBeUndefined();
     expect(Object.keys(bad.rowErrors[1] ?? {}).sort()).toEqual(['field', 'policy', 'transforms']);
     const good = validateDrafts([row], '003use_name', t);
-    expect(good.rules).toEqual([{ field: '003use_name', sources: ['uid'], transforms: ['lowercase'], required: true, policy: 'force' }]);
+    expect(good.rules).toEqual([
+      { field: '003use_name', sources: ['uid'], transforms: ['lowercase'], required: true, policy: 'force' },
+    ]);
   });
 });
 
@@ -98,13 +111,33 @@ describe('small helpers', () => {
     expect(describeSchedule('nonsense', 'en')).toBeUndefined();
     const runs = nextRuns('0 3 * * *', 5);
     expect(runs).toHaveLength(5);
-    expect(runs.every((run) => run.getHours() === 3 && run.getMinutes() === 0 && run.getTime() > Date.now())).toBe(true);
+    expect(runs.every((run) => run.getHours() === 3 && run.getMinutes() === 0 && run.getTime() > Date.now())).toBe(
+      true,
+    );
   });
 
   it('counts deliveries per minute over the last hour', () => {
     const now = 10 * 3_600_000;
-    const entry = (at: number, result: AuditEntry['result'], action = 'create'): AuditEntry => ({ id: 1, at, actor: 'x', runId: null, uuid: null, login: null, action, result, detail: null });
-    const chart = deliveryChart([entry(now - 1000, 'ok'), entry(now - 1000, 'failed'), entry(now - 2 * 3_600_000, 'ok'), entry(now, 'ok', 'retry-dead-letter')], now);
+    const entry = (at: number, result: AuditEntry['result'], action = 'create'): AuditEntry => ({
+      id: 1,
+      at,
+      actor: 'x',
+      runId: null,
+      uuid: null,
+      login: null,
+      action,
+      result,
+      detail: null,
+    });
+    const chart = deliveryChart(
+      [
+        entry(now - 1000, 'ok'),
+        entry(now - 1000, 'failed'),
+        entry(now - 2 * 3_600_000, 'ok'),
+        entry(now, 'ok', 'retry-dead-letter'),
+      ],
+      now,
+    );
     expect([chart.totalOk, chart.totalFailed]).toEqual([1, 1]);
     expect(chart.bars).toHaveLength(60);
     expect(chart.bars.at(-2)?.ok).toBe(1); // the minute before the current one
