@@ -148,8 +148,18 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
     pascom,
     fullSync,
     runner,
-    authTest: (login, password) =>
-      runAuthTest({ directory, pascom, clock, elapsed: () => performance.now() }, login, password),
+    async authTest(login, password) {
+      const result = await runAuthTest({ directory, pascom, clock, elapsed: () => performance.now() }, login, password);
+      const failed = result.steps.find((step) => !step.ok);
+      // Who was tested and how it ended; never the password.
+      logger.info('authentication test', {
+        login,
+        passed: result.passed,
+        failedStep: failed?.name,
+        reason: failed?.detail,
+      });
+      return result;
+    },
     async close() {
       await runner?.stop();
       pascom.close();

@@ -73,6 +73,7 @@ export class FullSync {
       try {
         const plan = await this.plan(confirmDeletes);
         this.deps.store.runs.finish(runId, plan.blocked ? 'blocked' : 'done', plan.summary, undefined, this.now());
+        this.deps.logger.info('simulate finished', { run: runId, trigger, ...plan.summary });
         return { runId, plan };
       } catch (error) {
         this.deps.store.runs.finish(runId, 'failed', undefined, messageOf(error), this.now());
@@ -90,6 +91,11 @@ export class FullSync {
         const plan = await this.plan(options.confirmDeletes);
         if (plan.blocked !== undefined) {
           store.runs.finish(runId, 'blocked', plan.summary, blockedMessage(plan), this.now());
+          this.deps.logger.warn('import blocked', {
+            run: runId,
+            trigger: options.trigger,
+            reason: blockedMessage(plan),
+          });
           return { runId, plan, status: 'blocked', delivered: 0, failed: 0, queued: 0 };
         }
         const total = this.enqueue(runId, plan, plannedAt);
@@ -99,9 +105,20 @@ export class FullSync {
         const failed = store.outbox.deadRowsOfRun(runId);
         const status = failed === 0 && queued === 0 ? 'done' : 'partial';
         store.runs.finish(runId, status, plan.summary, undefined, this.now());
-        return { runId, plan, status, delivered: total - queued - failed, failed, queued };
+        const delivered = total - queued - failed;
+        this.deps.logger.info('import finished', {
+          run: runId,
+          trigger: options.trigger,
+          status,
+          delivered,
+          failed,
+          queued,
+          ...plan.summary,
+        });
+        return { runId, plan, status, delivered, failed, queued };
       } catch (error) {
         store.runs.finish(runId, 'failed', undefined, messageOf(error), this.now());
+        this.deps.logger.error('import failed', { run: runId, trigger: options.trigger, error: messageOf(error) });
         throw error;
       }
     });
