@@ -9,7 +9,8 @@ import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pasco
 import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
 import { startNotifierEmulator, TranslogUdm, type NotifierEmulator } from '../../fixtures/translog/index.js';
 import { waitFor } from '../../fixtures/wait.js';
-import { identityOf, startLive, type LiveConnector } from '../live/live-harness.js';
+import { changeScenarios } from '../live/change-scenarios.js';
+import { startLive, type LiveConnector } from '../live/live-harness.js';
 
 /** A port nothing listens on until the emulator takes it. */
 async function freePort(): Promise<number> {
@@ -69,11 +70,6 @@ describe.each(MODES)('translog listener, $name', ({ notifier: withNotifier, poll
     notifier = undefined;
   });
 
-  const present = (name: string) =>
-    waitFor(() => identityOf(sim, name), { timeoutMs: 8000, message: `${name} never reached pascom` });
-  const absent = (name: string) =>
-    waitFor(() => identityOf(sim, name) === undefined, { timeoutMs: 8000, message: `${name} stayed in pascom` });
-
   it('reports mode translog and why', async () => {
     const kv = live.service.current().store.kv;
     expect(kv.get('listener.mode')).toBe('translog');
@@ -82,41 +78,5 @@ describe.each(MODES)('translog listener, $name', ({ notifier: withNotifier, poll
     });
   });
 
-  it('an activated user gets an identity, an edit updates it', async () => {
-    const name = login();
-    const { dn } = await udm.createUser({ username: name, firstname: 'Trans', lastname: 'Log', activated: true });
-    await present(name);
-    await udm.modifyUser(dn, { displayName: 'Translog Edited' });
-    await waitFor(() => identityOf(sim, name)?.['003use_bez'] === 'Translog Edited', {
-      timeoutMs: 8000,
-      message: 'update not delivered',
-    });
-  });
-
-  it('a rename changes the login without delete and re-create', async () => {
-    const name = login();
-    const renamed = login();
-    const { dn } = await udm.createUser({ username: name, firstname: 'Re', lastname: 'Name', activated: true });
-    await present(name);
-    await udm.renameUser(dn, renamed);
-    await present(renamed);
-    expect(identityOf(sim, name)).toBeUndefined();
-    expect(sim.journal().filter((e) => e.method === 'DELETE')).toEqual([]);
-  });
-
-  it('deactivation deletes the identity', async () => {
-    const name = login();
-    const { dn } = await udm.createUser({ username: name, firstname: 'De', lastname: 'Act', activated: true });
-    await present(name);
-    await udm.deactivate(dn);
-    await absent(name);
-  });
-
-  it('deleting the user deletes the identity', async () => {
-    const name = login();
-    const { dn } = await udm.createUser({ username: name, firstname: 'Del', lastname: 'Eted', activated: true });
-    await present(name);
-    await udm.deleteUser(dn);
-    await absent(name);
-  });
+  changeScenarios(() => ({ sim, udm, login }));
 });
