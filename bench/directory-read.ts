@@ -9,10 +9,9 @@
  *
  *   npx tsx bench/directory-read.ts [--n 10000] [--runs 5]
  */
-import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 
 import { attributesForRules } from '../app/core/attributes.js';
 import { DEFAULT_MAPPING } from '../app/core/default-mapping.js';
@@ -20,8 +19,8 @@ import { searchUsersWithLdapts } from '../app/directory/ldapts-user-search.js';
 import { UcsDirectory } from '../app/directory/ucs-directory.js';
 import { startSlapd } from '../test/fixtures/slapd/index.js';
 import { generateUsers } from '../test/fixtures/user-generator.js';
+import { ldapsearchDump } from './lib/ldapsearch.js';
 
-const run = promisify(execFile);
 const USER_FILTER = '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))';
 const PAGE_SIZE = 1000;
 
@@ -86,29 +85,8 @@ async function main(): Promise<void> {
       attributes,
       pageSize: PAGE_SIZE,
     });
-    const readWithLdapsearch = async (): Promise<number> => {
-      const { stdout } = await run(
-        'ldapsearch',
-        [
-          '-x',
-          '-LLL',
-          '-H',
-          slapd.url,
-          '-D',
-          slapd.computerDn,
-          '-w',
-          slapd.computerPassword,
-          '-b',
-          slapd.baseDn,
-          '-E',
-          `pr=${PAGE_SIZE}/noprompt`,
-          USER_FILTER,
-          ...attributes,
-        ],
-        { maxBuffer: 1 << 30 },
-      );
-      return stdout.split('\ndn: ').length;
-    };
+    const readWithLdapsearch = (): Promise<number> =>
+      ldapsearchDump(slapd, { filter: USER_FILTER, attributes, pageSize: PAGE_SIZE });
     const readWithLdapts = async (): Promise<number> => {
       const users = await directory.withClient('search', (client) =>
         searchUsersWithLdapts(client, { baseDn: slapd.baseDn, filter: USER_FILTER, attributes, pageSize: PAGE_SIZE }),

@@ -9,11 +9,9 @@
  * `baselineRssMb` is the process before the run (Node, tsx, the loaded modules and the test
  * fixtures' own state); the production image runs compiled code without tsx.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { cpus, totalmem } from 'node:os';
 import { createApp } from '../app/main.js';
@@ -21,17 +19,11 @@ import { connectorFixture, memoryLogger } from '../test/fixtures/connector.js';
 import type { PascomSimulator } from '../test/fixtures/pascom-simulator/index.js';
 import { startSlapd } from '../test/fixtures/slapd/index.js';
 import { generateUsers } from '../test/fixtures/user-generator.js';
-
-const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+import { freePort } from '../test/fixtures/free-port.js';
+import { attributesForRules } from '../app/core/attributes.js';
+import { DEFAULT_MAPPING } from '../app/core/default-mapping.js';
+import { DEFAULT_USER_FILTER } from '../app/config/schema.js';
+import { ldapsearchDump } from './lib/ldapsearch.js';
 
 /** The simulator as its own process; `counters()` over its control API. */
 async function startSimulatorProcess(): Promise<{
@@ -130,44 +122,16 @@ async function main(): Promise<void> {
   const loadStart = performance.now();
   const slapd = await startSlapd({ users });
   const loadMs = Math.round(performance.now() - loadStart);
-  const filter = '(&(univentionObjectType=users/user)(mobydickActivated=TRUE))';
-  const attrs = [
-    'entryUUID',
-    'uid',
-    'displayName',
-    'givenName',
-    'sn',
-    'mailPrimaryAddress',
-    'telephoneNumber',
-    'homePhone',
-    'mobile',
-    'sambaAcctFlags',
-    'shadowExpire',
-    'krb5KDCFlags',
-  ];
+  // The same query the connector makes: the user filter and the mapping's attributes.
+  const query = {
+    filter: DEFAULT_USER_FILTER,
+    attributes: ['entryUUID', ...attributesForRules(DEFAULT_MAPPING)],
+    pageSize: 1000,
+  };
   const floors: number[] = [];
   for (let i = 0; i < 3; i++) {
     const start = performance.now();
-    await run(
-      'ldapsearch',
-      [
-        '-x',
-        '-LLL',
-        '-H',
-        slapd.url,
-        '-D',
-        slapd.computerDn,
-        '-w',
-        slapd.computerPassword,
-        '-b',
-        slapd.baseDn,
-        '-E',
-        'pr=1000/noprompt',
-        filter,
-        ...attrs,
-      ],
-      { maxBuffer: 1 << 30 },
-    );
+    await ldapsearchDump(slapd, query);
     floors.push(performance.now() - start);
   }
   const ldapsearchMs = Math.round(Math.min(...floors));

@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/main.js';
@@ -17,19 +16,11 @@ import { generateUsers } from '../test/fixtures/user-generator.js';
 import { benchConfig } from './lib/connector-config.js';
 import { quietLogger } from './lib/quiet-logger.js';
 import { startStandaloneSimulator } from './lib/standalone-simulator.js';
+import { freePort } from '../test/fixtures/free-port.js';
 
 function procKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' } } });

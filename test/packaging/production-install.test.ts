@@ -6,7 +6,6 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,19 +14,11 @@ import { stringify } from 'yaml';
 import { startPascomSimulator, type PascomSimulator } from '../fixtures/pascom-simulator/index.js';
 import { startSlapd, type SlapdHandle } from '../fixtures/slapd/index.js';
 import { waitFor } from '../fixtures/wait.js';
+import { freePort } from '../fixtures/free-port.js';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
 const dist = join(repo, 'dist/app/cli/main.js');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('the built artefact', () => {
   it('exists (npm test builds it first)', () => {

@@ -3,7 +3,6 @@
  * reach pascom, woken by the notifier (emulated on a free port given as `listener.notifierPort`)
  * or, with no notifier listening, by polling the translog.
  */
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
 import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
@@ -11,16 +10,7 @@ import { startNotifierEmulator, TranslogUdm, type NotifierEmulator } from '../..
 import { waitFor } from '../../fixtures/wait.js';
 import { changeScenarios } from '../live/change-scenarios.js';
 import { startLive, type LiveConnector } from '../live/live-harness.js';
-
-/** A port nothing listens on until the emulator takes it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
+import { freePort } from '../../fixtures/free-port.js';
 
 let NOTIFIER_PORT = 0;
 
