@@ -27,7 +27,7 @@ const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value) 
 });
 
 /** Balanced parentheses around the whole filter; the LDAP server checks the rest. */
-function looksLikeFilter(value: string): boolean {
+export function looksLikeFilter(value: string): boolean {
   let depth = 0;
   for (const [index, char] of [...value].entries()) {
     if (char === '(') depth += 1;
@@ -134,11 +134,9 @@ export const pascomShape = {
   /** Base URL of the pascom server, `https://pbx.example.com` (the cloud: `https://pascom.cloud`). */
   url: httpUrl,
   /** Instance name, the first path segment before `/services`. */
-  instance: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/, {
-      error: (iss) => `${show(iss.input)} is not an instance name (expected letters, digits, ".", "_" or "-")`,
-    }),
+  instance: z.string().regex(/^[A-Za-z0-9._-]+$/, {
+    error: (iss) => `${show(iss.input)} is not an instance name (expected letters, digits, ".", "_" or "-")`,
+  }),
   /** REST user (HTTP Basic). Default `moby`. */
   user: nonEmpty.default('moby'),
   /** REST password (secret), generated in pascom. Prefer `passwordFile`. */
@@ -262,11 +260,9 @@ export const httpShape = {
    */
   frameAncestors: z
     .array(
-      z
-        .string()
-        .regex(/^https?:\/\/[^\s/'";]+$/, {
-          error: (iss) => `${show(iss.input)} is not an origin (expected e.g. "https://ucs.example.com")`,
-        }),
+      z.string().regex(/^https?:\/\/[^\s/'";]+$/, {
+        error: (iss) => `${show(iss.input)} is not an origin (expected e.g. "https://ucs.example.com")`,
+      }),
     )
     .default([]),
 };

@@ -2,6 +2,7 @@
 import type { Request } from 'express';
 import type { ConfigError } from '../config/index.js';
 import type { Translate } from '../i18n/index.js';
+import { looksLikeFilter } from '../config/schema.js';
 
 export type FormBody = Readonly<Record<string, unknown>>;
 
@@ -58,13 +59,4 @@ export function isHttpUrl(value: string): boolean {
   return HTTP_URL.test(value) && URL.canParse(value);
 }
 
-/** One parenthesised LDAP filter with balanced parentheses; the server checks the rest. */
-export function looksLikeFilter(value: string): boolean {
-  let depth = 0;
-  for (const [index, char] of [...value].entries()) {
-    if (char === '(') depth += 1;
-    if (char === ')') depth -= 1;
-    if (depth < 0 || (depth === 0 && index < value.length - 1)) return false;
-  }
-  return depth === 0 && value.startsWith('(');
-}
+export { looksLikeFilter };
