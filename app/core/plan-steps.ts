@@ -15,9 +15,15 @@ export const AUTH_EXTERN = 'EXTERN';
 /** Login → who holds it: an anchor (with uuid) or a pascom identity no anchor manages (without). */
 export type TakenLogins = ReadonlyMap<string, Holder>;
 
-/** A user whose mapping succeeded: the desired record, before extension allocation. */
+/** What a plan keeps of a directory user once it is mapped: its key and, for messages, its DN. */
+export type UserRef = Pick<DirectoryUser, 'uuid' | 'dn'>;
+
+/**
+ * A user whose mapping succeeded: the desired record, before extension allocation. It keeps no
+ * raw attributes, so a plan over a large directory holds one small record per user.
+ */
 export interface Mapped {
-  readonly user: DirectoryUser;
+  readonly user: UserRef;
   readonly anchor: AnchorState | undefined;
   readonly login: string;
   readonly desired: Record<string, string>;
@@ -40,7 +46,7 @@ export function managesExtension(rules: SyncRules): boolean {
   return rules.mapping.some((rule) => rule.field === rules.roles.extension);
 }
 
-export function rejected(user: DirectoryUser, reasons: readonly Reason[]): RejectedOp {
+export function rejected(user: UserRef, reasons: readonly Reason[]): RejectedOp {
   return { kind: 'rejected', uuid: user.uuid, dn: user.dn, reasons };
 }
 
@@ -55,7 +61,7 @@ export function mapForPascom(
   const desired: Record<string, string> = { ...result.record };
   if (rules.authExtern) desired[rules.roles.authMethod] = AUTH_EXTERN;
   const login = desired[rules.roles.login] ?? '';
-  return { user, anchor, login, desired };
+  return { user: { uuid: user.uuid, dn: user.dn }, anchor, login, desired };
 }
 
 export type LoginCheck =

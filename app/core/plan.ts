@@ -56,40 +56,71 @@ interface Candidate {
 }
 
 export function plan(input: PlanInput): Plan {
-  const { rules } = input;
-  const anchors = [...input.anchors].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
-  const anchorByUuid = new Map(anchors.map((anchor) => [anchor.uuid, anchor]));
-  const identities = indexIdentities(input.identities, rules.roles.login);
-  const takenLogins = loginHolders(anchors, identities);
-  const ops: Operation[] = [];
+  const builder = new PlanBuilder(input.anchors, input.rules, input.todayDays);
+  for (const user of input.users) builder.add(user);
+  return builder.finish(input.identities, input.confirmDeletes);
+}
 
-  const { active, disabled } = partitionUsers(input.users, rules, input.todayDays);
-  const mapped: Mapped[] = [];
-  for (const user of active) {
-    const result = mapForPascom(user, anchorByUuid.get(user.uuid), rules);
-    if ('kind' in result) ops.push(result);
-    else mapped.push(result);
+/**
+ * The full plan built one directory user at a time: `add` maps each user as it arrives from
+ * LDAP and keeps only what the plan needs of it (Mapped), so the raw entries of a large
+ * directory are never all in memory at once; `finish` runs the steps that need every user.
+ */
+export class PlanBuilder {
+  private readonly anchors: readonly AnchorState[];
+  private readonly anchorByUuid: ReadonlyMap<string, AnchorState>;
+  private readonly ops: Operation[] = [];
+  private readonly mapped: Mapped[] = [];
+  private readonly active = new Set<string>();
+  /** Users left out as disabled (`disabledUsers: remove`): their anchors' deletes say why. */
+  private readonly disabled = new Set<string>();
+
+  constructor(
+    anchors: readonly AnchorState[],
+    private readonly rules: SyncRules,
+    private readonly todayDays: number,
+  ) {
+    this.anchors = [...anchors].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+    this.anchorByUuid = new Map(this.anchors.map((anchor) => [anchor.uuid, anchor]));
   }
-  const candidates = admitLogins(
-    resolveDuplicateLogins(mapped, rules.roles.login, ops),
-    takenLogins,
-    identities,
-    rules,
-    ops,
-  );
 
-  const taken = extensionHolders(anchors, identities, takenLogins, rules.roles.extension);
-  const deletes = plannedDeletes(anchors, new Set(active.map((user) => user.uuid)), disabled, rules);
-  // concat, not push(...): spreading 100,000 arguments overflows the stack.
-  const all = ops.concat(finishCandidates(candidates, taken, rules), deletes);
+  /** One user matching the user filter. Disabled users are treated like users who left it. */
+  add(user: DirectoryUser): void {
+    if (this.rules.disabledUsers === 'remove' && isDisabled(user, this.todayDays)) {
+      this.disabled.add(user.uuid);
+      return;
+    }
+    this.active.add(user.uuid);
+    const result = mapForPascom(user, this.anchorByUuid.get(user.uuid), this.rules);
+    if ('kind' in result) this.ops.push(result);
+    else this.mapped.push(result);
+  }
 
-  const blocked = deletes.length > rules.deletes.maxPerRun && !input.confirmDeletes;
-  const operations = sortOperations(all);
-  return {
-    operations,
-    summary: summarize(operations, blocked),
-    blocked: blocked ? { deletes: deletes.length, maxPerRun: rules.deletes.maxPerRun } : undefined,
-  };
+  /** Checks logins and extensions against pascom and the anchors, and plans the deletes. */
+  finish(pascomIdentities: readonly PascomRecord[], confirmDeletes: boolean): Plan {
+    const { rules, anchors, ops } = this;
+    const identities = indexIdentities(pascomIdentities, rules.roles.login);
+    const takenLogins = loginHolders(anchors, identities);
+    const candidates = admitLogins(
+      resolveDuplicateLogins(this.mapped, rules.roles.login, ops),
+      takenLogins,
+      identities,
+      rules,
+      ops,
+    );
+    const taken = extensionHolders(anchors, identities, takenLogins, rules.roles.extension);
+    const deletes = plannedDeletes(anchors, this.active, this.disabled, rules);
+    // concat, not push(...): spreading 100,000 arguments overflows the stack.
+    const all = ops.concat(finishCandidates(candidates, taken, rules), deletes);
+
+    const blocked = deletes.length > rules.deletes.maxPerRun && !confirmDeletes;
+    const operations = sortOperations(all);
+    return {
+      operations,
+      summary: summarize(operations, blocked),
+      blocked: blocked ? { deletes: deletes.length, maxPerRun: rules.deletes.maxPerRun } : undefined,
+    };
+  }
 }
 
 /** Login checks against pascom and the anchors; rejections go to `ops`. */
@@ -138,21 +169,6 @@ function loginHolders(
     if (!holders.has(login)) holders.set(login, { login });
   }
   return holders;
-}
-
-/** Disabled users are treated like users who left the filter, unless `disabledUsers: sync`. */
-function partitionUsers(
-  users: readonly DirectoryUser[],
-  rules: SyncRules,
-  todayDays: number,
-): { active: DirectoryUser[]; disabled: Set<string> } {
-  const active: DirectoryUser[] = [];
-  const disabled = new Set<string>();
-  for (const user of users) {
-    if (rules.disabledUsers === 'remove' && isDisabled(user, todayDays)) disabled.add(user.uuid);
-    else active.push(user);
-  }
-  return { active, disabled };
 }
 
 /**

@@ -9,6 +9,8 @@ import type { Anchor, AnchorState, DirectoryUser, PascomRecord } from './types.j
 export interface DirectoryReader {
   /** Every user matching the configured user filter, paged (no size limit truncates the result). */
   readEnabledUsers(): Promise<DirectoryUser[]>;
+  /** The same users, handed over one at a time as they arrive (a large directory is never held whole). */
+  forEachEnabledUser(onUser: (user: DirectoryUser) => void): Promise<void>;
   /** One user by anchor, or undefined when it does not exist or no longer matches the filter. */
   readUser(uuid: Anchor): Promise<DirectoryUser | undefined>;
 }

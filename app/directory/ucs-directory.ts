@@ -43,12 +43,16 @@ export class UcsDirectory implements DirectoryReader {
 
   async readEnabledUsers(): Promise<DirectoryUser[]> {
     const users: DirectoryUser[] = [];
-    await this.scan(this.options.userFilter, this.requested, ({ dn, attributes, key }) => {
+    await this.forEachEnabledUser((user) => users.push(user));
+    return users;
+  }
+
+  forEachEnabledUser(onUser: (user: DirectoryUser) => void): Promise<void> {
+    return this.scan(this.options.userFilter, this.requested, ({ dn, attributes, key }) => {
       // An entry without entryUUID cannot be anchored (a server without the operational
       // attribute): skip rather than invent a key.
-      if (key !== undefined) users.push({ uuid: key.toLowerCase(), dn, attributes });
+      if (key !== undefined) onUser({ uuid: key.toLowerCase(), dn, attributes });
     });
-    return users;
   }
 
   async readUser(uuid: Anchor): Promise<DirectoryUser | undefined> {

@@ -3,7 +3,7 @@
  * the plan; simulate stops there, import hands the same plan to the outbox (style.md point 6)
  * and waits for the runner to deliver it. Never two runs at once.
  */
-import { plan as buildPlan } from '../core/plan.js';
+import { PlanBuilder } from '../core/plan.js';
 import type { Clock, DirectoryReader, Logger, PascomPort } from '../core/ports.js';
 import type { SyncRules } from '../core/rules.js';
 import type { Plan, PlanSummary } from '../core/types.js';
@@ -128,19 +128,21 @@ export class FullSync {
     return this.deps.store.runs.last(kind);
   }
 
+  /** Each user is mapped as it arrives from LDAP (PlanBuilder), while pascom's list is read alongside. */
   private async plan(confirmDeletes: boolean): Promise<Plan> {
-    const [users, identities] = await Promise.all([
-      withReadRetries(() => this.deps.directory.readEnabledUsers()),
+    const anchors = this.deps.store.anchors.allAnchors();
+    const rules = this.deps.rules();
+    const todayDays = Math.floor(this.now() / DAY_MS);
+    const [builder, identities] = await Promise.all([
+      withReadRetries(async () => {
+        // A retried read starts over with a fresh builder: no user is counted twice.
+        const fresh = new PlanBuilder(anchors, rules, todayDays);
+        await this.deps.directory.forEachEnabledUser((user) => fresh.add(user));
+        return fresh;
+      }),
       withReadRetries(() => this.deps.pascom.listIdentities()),
     ]);
-    return buildPlan({
-      users,
-      identities,
-      anchors: this.deps.store.anchors.allAnchors(),
-      rules: this.deps.rules(),
-      todayDays: Math.floor(this.now() / DAY_MS),
-      confirmDeletes,
-    });
+    return builder.finish(identities, confirmDeletes);
   }
 
   /** One transaction: every change of the plan is queued, or none is. Returns how many. */

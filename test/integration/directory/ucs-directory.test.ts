@@ -11,6 +11,7 @@ import {
   DirectoryTlsError,
 } from '../../../app/directory/directory-errors.js';
 import { UcsDirectory, type UcsDirectoryOptions } from '../../../app/directory/ucs-directory.js';
+import type { DirectoryUser } from '../../../app/core/types.js';
 import { type SlapdHandle, startSlapd } from '../../fixtures/slapd/index.js';
 import { freePort } from '../../fixtures/slapd/process.js';
 import { Udm } from '../../fixtures/udm.js';
@@ -93,6 +94,13 @@ describe('UcsDirectory.readEnabledUsers', () => {
   it('returns exactly the users activated for pascom, wherever they live', async () => {
     const users = await directory().readEnabledUsers();
     expect(users.map((user) => user.uuid).sort()).toEqual([jurgen.uuid, sales.uuid].map((u) => u.toLowerCase()).sort());
+  });
+
+  it('hands the same users over one at a time with forEachEnabledUser (what a full sync streams)', async () => {
+    const streamed: DirectoryUser[] = [];
+    await directory().forEachEnabledUser((user) => streamed.push(user));
+    expect(streamed).toEqual(await directory().readEnabledUsers());
+    expect(streamed).toHaveLength(2);
   });
 
   it('includes users outside cn=users with their DN', async () => {
