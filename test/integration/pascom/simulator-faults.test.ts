@@ -107,6 +107,25 @@ describe('pascom simulator: connection resets', () => {
     expect(sim.identities().map((i) => i['003use_name'])).toEqual(['jdoe']);
     expect((await rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') })).status).toBe(409);
   });
+
+  it('aims a "next" fault at one method: other requests pass untouched and leave the counter', async () => {
+    sim.failAfterApplyNext(1, 'POST');
+    expect((await rawRequest(sim, 'GET', '/identity/')).status).toBe(200);
+    await expect(rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') })).rejects.toMatchObject({
+      code: 'ECONNRESET',
+    });
+    expect(sim.journal().map((e) => [e.method, e.fault])).toEqual([
+      ['GET', undefined],
+      ['POST', 'failAfterApply'],
+    ]);
+  });
+
+  it('rate-limits only the method it is aimed at', async () => {
+    sim.rateLimitNext(1, 2, 'PUT');
+    expect((await rawRequest(sim, 'POST', '/identity/', { body: identity('jdoe') })).status).toBe(201);
+    expect((await rawRequest(sim, 'PUT', '/identity/jdoe', { body: identity('jdoe') })).status).toBe(429);
+    expect((await rawRequest(sim, 'PUT', '/identity/jdoe', { body: identity('jdoe') })).status).toBe(200);
+  });
 });
 
 describe('pascom simulator: hung requests', () => {
