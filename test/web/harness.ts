@@ -47,7 +47,10 @@ export async function startWebHarness(options: WebHarnessOptions = {}): Promise<
   const machineSecretFile = join(secretsDir, 'machine.secret');
   await writeFile(ssoSecretFile, `${ssoSecret}\n`, { mode: 0o600 });
   await writeFile(machineSecretFile, `${slapd.computerPassword}\n`, { mode: 0o600 });
-  const fixture = await connectorFixture(slapd, sim, { http: { ssoSecretFile }, ...(options.config ?? {}) });
+  // `http` is merged, not replaced: a test that sets other http keys keeps single sign-on.
+  const config = options.config ?? {};
+  const http = { ssoSecretFile, ...((config['http'] as Record<string, unknown> | undefined) ?? {}) };
+  const fixture = await connectorFixture(slapd, sim, { ...config, http });
   const logs = memoryLogger();
   const env = options.env ?? {};
   let app = createApp(fixture.config, logs, { deliver: true });

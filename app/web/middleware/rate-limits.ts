@@ -1,6 +1,8 @@
 /**
- * Rate limits (design.md §7): login per IP and user name, SSO per IP, the authentication test
- * per session. A tripped limit answers 429 through the error handler.
+ * Rate limits (design.md §7): failed logins per user name (whatever the address: an address
+ * taken from X-Forwarded-For can be forged by a client behind a trusted proxy) and per address
+ * (guessing across many names), SSO per address, the authentication test per session. A tripped
+ * limit answers 429 through the error handler.
  */
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -30,7 +32,8 @@ function limiter(windowMs: number, limit: number, key: (req: Request) => string,
 }
 
 export interface RateLimits {
-  readonly login: RequestHandler;
+  /** Both login limits, in order. */
+  readonly login: RequestHandler[];
   readonly sso: RequestHandler;
   readonly authTest: RequestHandler;
 }
@@ -38,7 +41,10 @@ export interface RateLimits {
 /** Fresh counters per app instance (tests build many). */
 export function rateLimits(): RateLimits {
   return {
-    login: limiter(15 * 60_000, 10, (req) => `${ipOf(req)}|${bodyField(req, 'username')}`, true),
+    login: [
+      limiter(15 * 60_000, 10, (req) => `user|${bodyField(req, 'username')}`, true),
+      limiter(15 * 60_000, 50, (req) => `ip|${ipOf(req)}`, true),
+    ],
     sso: limiter(60_000, 30, ipOf),
     authTest: limiter(60_000, 10, (req) => req.sessionID),
   };

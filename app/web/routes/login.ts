@@ -39,7 +39,7 @@ export function loginRoutes(deps: WebDeps, limits: RateLimits): Router {
     loginPage(res, 200);
   });
 
-  router.post('/login', limits.login, async (req, res) => {
+  router.post('/login', ...limits.login, async (req, res) => {
     const username = field(req, 'username').trim();
     const password = field(req, 'password');
     if (username === '' || password === '') return loginPage(res, 401, 'login.missing', username);
