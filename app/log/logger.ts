@@ -1,6 +1,7 @@
 /**
  * The winston logger (style.md point 15, no console.log): JSON lines to
- * `<dataDir>/connector.log` (0600, size-rotated) and readable text on stderr, both after
+ * `<dataDir>/connector.log` (0600, size-rotated, surviving a full disk: ./file-transport.ts)
+ * and readable text on stderr, both after
  * secret redaction (./redact.ts). Satisfies `Logger` of app/core/ports.ts.
  */
 import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import winston from 'winston';
 import type Transport from 'winston-transport';
 import type { Logger } from '../core/ports.js';
+import { PrivateFileTransport } from './file-transport.js';
 import { SecretRegistry, redactInfo } from './redact.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -64,14 +66,11 @@ function transportsFor(options: LoggerOptions): Transport[] {
   const transports: Transport[] = [];
   if (options.dataDir !== undefined) {
     transports.push(
-      new winston.transports.File({
+      new PrivateFileTransport({
         filename: preparePrivateFile(options.dataDir),
         level: options.level,
-        maxsize: options.maxSizeBytes ?? 10 * 1024 * 1024,
+        maxSizeBytes: options.maxSizeBytes ?? 10 * 1024 * 1024,
         maxFiles: options.maxFiles ?? 5,
-        tailable: true,
-        // Rotation creates new files through these stream options: keep them private too.
-        options: { flags: 'a', mode: 0o600 },
         format: winston.format.json(),
       }),
     );
@@ -115,10 +114,9 @@ export function createLogger(options: LoggerOptions): AppLogger {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
-      // winston can lose its 'finish' when a file rotates while it is still opening; a
-      // shutdown must not hang on that, so the wait is bounded.
+      // A shutdown must not hang on a transport that never finishes, so the wait is bounded;
+      // the timer is not unref'd: an awaited close() must settle even with nothing else pending.
       const deadline = setTimeout(resolve, CLOSE_DEADLINE_MS);
-      deadline.unref();
       const finished = transports.map(
         (transport) => new Promise<void>((done) => transport.once('finish', () => done())),
       );

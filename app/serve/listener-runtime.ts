@@ -17,6 +17,7 @@ import { attributesForRules } from '../core/attributes.js';
 import type { UcsDirectory } from '../directory/index.js';
 import type { Store } from '../store/index.js';
 import { ingestEvents, type ListenerEvent } from '../sync/listener-events.js';
+import { describeStoreError, storageFailureOf } from '../store/store-errors.js';
 import { STATUS_KEYS } from '../sync/status.js';
 import { PollSource } from '../../listener/poll-source.js';
 import { probe } from '../../listener/syncrepl/probe.js';
@@ -110,11 +111,23 @@ export class ListenerRuntime {
     }
   }
 
+  /**
+   * Records the mode and why, for `status` and the page. It is called from the sources' status
+   * callbacks, so it must never throw: a full disk would otherwise end the listener.
+   */
   private setStatus(mode: string, reason: string): void {
-    this.deps.store.transaction(() => {
-      this.deps.store.kv.set(STATUS_KEYS.listenerMode, mode);
-      this.deps.store.kv.set(STATUS_KEYS.listenerReason, reason);
-    });
+    try {
+      this.deps.store.transaction(() => {
+        this.deps.store.kv.set(STATUS_KEYS.listenerMode, mode);
+        this.deps.store.kv.set(STATUS_KEYS.listenerReason, reason);
+      });
+    } catch (error) {
+      this.deps.logger.error('cannot record the listener status', {
+        mode,
+        reason,
+        error: describeStoreError(error, this.deps.config.dataDir),
+      });
+    }
   }
 
   private syncOptions(): SyncreplConnectionOptions {
@@ -138,7 +151,19 @@ export class ListenerRuntime {
     source: string,
     checkpoint: { key: string; value: string } | undefined,
   ): void {
-    const count = ingestEvents(this.deps.store, events, { source, nowMs: this.deps.clock.now().getTime(), checkpoint });
+    let count: number;
+    try {
+      count = ingestEvents(this.deps.store, events, { source, nowMs: this.deps.clock.now().getTime(), checkpoint });
+    } catch (error) {
+      // Nothing was stored and the resume point did not move: the source reads these events again.
+      if (storageFailureOf(error) === undefined) throw error;
+      throw new Error(
+        `cannot store ${events.length} change(s): ${describeStoreError(error, this.deps.config.dataDir)}`,
+        {
+          cause: error,
+        },
+      );
+    }
     if (count > 0) this.deps.delivered(count, source);
   }
 

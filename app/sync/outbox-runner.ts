@@ -9,7 +9,12 @@ import { EventEmitter } from 'node:events';
 import { backoffDelayMs } from '../core/backoff.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { OutboxRow, Store } from '../store/index.js';
+import { describeStoreError } from '../store/store-errors.js';
 import type { JobHandlers, Settlement } from './job.js';
+
+/** First wait before writing to the database again after a failure (doubling, capped). */
+const STORE_RETRY_MS = 1000;
+const STORE_RETRY_CAP_MS = 30_000;
 
 export interface OutboxRunnerOptions {
   /** Rows handled at once (default 8; match pascom.concurrency). */
@@ -40,8 +45,12 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
   private pumping = false;
   private kickQueued = false;
   private readonly active = new Set<Promise<void>>();
-  private batch: SettledEvent[] = [];
-  private flushing: Promise<void> | undefined;
+  private batch: Array<{ readonly item: SettledEvent; readonly done: () => void }> = [];
+  private flushQueued = false;
+  /** Set while commits fail (a full disk): the next attempt, after a backoff. */
+  private flushTimer: NodeJS.Timeout | undefined;
+  private commitFailures = 0;
+  private pumpTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: OutboxRunnerDeps,
@@ -70,6 +79,14 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
     this.running = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.pumpTimer !== undefined) clearTimeout(this.pumpTimer);
+    this.pumpTimer = undefined;
+    // Commits waiting out a failure get one last attempt now, not after their backoff.
+    if (this.flushTimer !== undefined) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.flush();
+    }
     await Promise.all([...this.active]);
   }
 
@@ -79,6 +96,13 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
     this.pumping = true;
     try {
       this.pump();
+    } catch (error) {
+      // Claiming writes to the database; when that fails (a full disk), try again shortly.
+      this.deps.logger.error('cannot take changes from the queue', { error: describeStoreError(error, undefined) });
+      this.pumpTimer ??= setTimeout(() => {
+        this.pumpTimer = undefined;
+        this.kick();
+      }, STORE_RETRY_MS);
     } finally {
       this.pumping = false;
     }
@@ -160,31 +184,78 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
 
   /**
    * Group commit: settlements that arrive in the same turn of the event loop are committed in
-   * one transaction (one WAL write instead of one per row), then their rows are released.
+   * one transaction (one WAL write instead of one per row), then their rows are released. A row
+   * is released only once its settlement is committed: while commits fail, its slot stays taken.
    */
   private settle(row: OutboxRow, settlement: Settlement): Promise<void> {
-    this.batch.push({ row, settlement });
-    this.flushing ??= new Promise((resolve) => {
+    return new Promise((done) => {
+      this.batch.push({ item: { row, settlement }, done });
+      if (this.flushQueued || this.flushTimer !== undefined) return;
+      this.flushQueued = true;
       setImmediate(() => {
-        const items = this.batch;
-        this.batch = [];
-        this.flushing = undefined;
-        this.commit(items);
-        resolve();
+        this.flushQueued = false;
+        this.flush();
       });
     });
-    return this.flushing;
   }
 
+  private flush(): void {
+    const pending = this.batch;
+    this.batch = [];
+    if (pending.length === 0) return;
+    const items = pending.map((entry) => entry.item);
+    try {
+      this.commit(items);
+    } catch (error) {
+      this.commitFailed(pending, error);
+      return;
+    }
+    if (this.commitFailures > 0)
+      this.deps.logger.warn('the queue can be written again', { after: this.commitFailures });
+    this.commitFailures = 0;
+    for (const item of items) {
+      this.report(item);
+      this.emit('settled', item);
+    }
+    for (const entry of pending) entry.done();
+  }
+
+  /**
+   * pascom has the changes, the database does not know yet. Keep them and commit again after a
+   * backoff; when stopping, give up: the rows stay in flight and are delivered again at the next
+   * start, which the handlers make harmless (they converge).
+   */
+  private commitFailed(pending: typeof this.batch, error: unknown): void {
+    this.commitFailures++;
+    const message = describeStoreError(error, undefined);
+    if (!this.running) {
+      this.deps.logger.error('stopping with deliveries not recorded; they are sent again at the next start', {
+        rows: pending.length,
+        error: message,
+      });
+      for (const entry of pending) entry.done();
+      return;
+    }
+    this.batch = pending.concat(this.batch);
+    const delay = Math.min(STORE_RETRY_CAP_MS, STORE_RETRY_MS * 2 ** Math.min(this.commitFailures - 1, 5));
+    this.deps.logger.error('cannot record deliveries in the queue; retrying', {
+      rows: this.batch.length,
+      attempt: this.commitFailures,
+      retryInMs: delay,
+      error: message,
+    });
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, delay);
+  }
+
+  /** The batch's settlements in one transaction; throws (changing nothing) when the database cannot be written. */
   private commit(items: readonly SettledEvent[]): void {
     const now = this.deps.clock.now().getTime();
     this.deps.store.transaction(() => {
       for (const { row, settlement } of items) this.apply(row, settlement, now);
     });
-    for (const item of items) {
-      this.report(item);
-      this.emit('settled', item);
-    }
   }
 
   /** Writes one settlement: the row's fate and its state change (runs inside the batch transaction). */

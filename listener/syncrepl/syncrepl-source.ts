@@ -116,7 +116,13 @@ export class SyncreplSource {
         await this.options.resetState();
       }
       const retryInMs = backoffDelay(attempt++, random, this.options.backoff ?? DEFAULT_BACKOFF);
-      this.options.logger?.info('syncrepl: reconnecting', { error: error.message, retryInMs });
+      // A failure to store events is ours to fix (say, a full disk): the admin must see it.
+      if (error instanceof SyncSinkError)
+        this.options.logger?.error('syncrepl: the changes could not be stored; reading them again', {
+          error: error.message,
+          retryInMs,
+        });
+      else this.options.logger?.info('syncrepl: reconnecting', { error: error.message, retryInMs });
       this.status({ state: 'waiting', error, retryInMs });
       await sleep(retryInMs, this.abort.signal);
     }

@@ -40,7 +40,48 @@ const drained = () =>
     message: 'outbox not drained',
   });
 
+/** Makes the next `count` store transactions fail as SQLite does on a full disk. */
+function failTransactions(count: number): void {
+  const real = store.transaction.bind(store);
+  let left = count;
+  store.transaction = <T>(fn: () => T): T => {
+    if (left > 0) {
+      left--;
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    }
+    return real(fn);
+  };
+}
+
 describe('OutboxRunner', () => {
+  it('keeps a delivered row until its settlement is recorded when the disk is full, then records it once', async () => {
+    const logger = memoryLogger();
+    const handled: string[] = [];
+    runner = new OutboxRunner(
+      {
+        store,
+        handlers: { job: async (row) => (handled.push(row.uuid), { outcome: 'done' }) },
+        clock,
+        random: () => 0.5,
+        logger,
+      },
+      { concurrency: 2 },
+    );
+    store.outbox.enqueue({ uuid: 'a', kind: 'job', payload: 1, source: 'test' }, Date.now());
+    failTransactions(1);
+    runner.start();
+
+    await waitFor(() => logger.entries.some((r) => r.message.startsWith('cannot record deliveries')), {
+      message: 'the failed commit was not reported',
+    });
+    expect(store.outbox.stats().inflight).toBe(1);
+    await drained();
+    expect(handled).toEqual(['a']);
+    expect(logger.entries.find((r) => r.message.startsWith('cannot record'))?.meta).toMatchObject({
+      error: expect.stringContaining('the disk holding the data directory is full'),
+    });
+  });
+
   it('applies the changes of one user in order while others run concurrently', async () => {
     const seen: string[] = [];
     let inFlight = 0;

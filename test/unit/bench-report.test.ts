@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { matchAnswers } from '../../bench/lib/answer-matching.js';
+import { duration, mark, num, percentile, table } from '../../bench/lib/report-format.js';
+import type { WireJournalEntry } from '../../bench/lib/standalone-simulator.js';
+import { latencyHistogramSvg } from '../../bench/lib/svg-plot.js';
+
+describe('benchmark report formatting', () => {
+  it.each([
+    [0.4567, '0.46 ms'],
+    [12.4, '12 ms'],
+    [1250, '1.25 s'],
+    [125_000, '2 min 5 s'],
+    [900_000, '15 min'],
+    [5_400_000, '1 h 30 min'],
+    [undefined, '–'],
+  ])('writes %s ms as %s', (ms, text) => {
+    expect(duration(ms)).toBe(text);
+  });
+
+  it('marks a met target ✓, a missed one ✗ and a missing figure –', () => {
+    expect([mark(true), mark(false), mark(undefined)]).toEqual(['✓', '✗', '–']);
+  });
+
+  it('escapes the pipe inside a table cell', () => {
+    expect(table(['a'], [['x|y']]).split('\n')[2]).toBe('| x\\|y |');
+  });
+
+  it('reads a number at a dotted path and nothing where the path ends in a non-number', () => {
+    const result = { simulate: { ms: 880, note: 'x' } };
+    expect([num(result, 'simulate.ms'), num(result, 'simulate.note'), num(result, 'import.ms')]).toEqual([
+      880,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('takes the nearest-rank percentile', () => {
+    const values = Array.from({ length: 10 }, (_, i) => 10 - i);
+    expect([percentile(values, 50), percentile(values, 90), percentile(values, 100)]).toEqual([5, 9, 10]);
+  });
+
+  it('draws one histogram bar per non-empty bin, later samples in the last one', () => {
+    const svg = latencyHistogramSvg([0.2, 0.3, 1.1, 99], { title: 't', binMs: 1, maxMs: 4, markers: [] });
+    expect(svg.match(/fill="#4e79a7"/g)).toHaveLength(3);
+  });
+});
+
+function entry(seq: number, method: string, login: string | undefined, body: unknown, atMs: number): WireJournalEntry {
+  return {
+    seq,
+    method,
+    path: '/',
+    login,
+    body,
+    status: method === 'POST' ? 201 : 200,
+    receivedAtMs: atMs,
+    receivedAtNs: '0',
+  };
+}
+
+describe('mixed-load answer matching', () => {
+  const users = new Map([
+    ['anna', 0],
+    ['moved.3', 0],
+  ]);
+
+  it('matches an update by its new value and a rename by the old login in the path', () => {
+    const answers = matchAnswers(
+      [
+        { seq: 1, user: 0, method: 'PUT', token: '"Edited 1"' },
+        { seq: 3, user: 0, method: 'PUT', token: '"moved.3"' },
+      ],
+      [
+        entry(1, 'PUT', 'anna', { '003use_bez': 'Edited 1' }, 10),
+        entry(2, 'PUT', 'anna', { '003use_name': 'moved.3' }, 20),
+      ],
+      users,
+    );
+    expect([answers.get(1)?.atMs, answers.get(3)?.atMs]).toEqual([10, 20]);
+  });
+
+  it('settles an older change carried by a newer request as coalesced', () => {
+    const answers = matchAnswers(
+      [
+        { seq: 1, user: 0, method: 'PUT', token: '"Edited 1"' },
+        { seq: 2, user: 0, method: 'PUT', token: '"Edited 2"' },
+      ],
+      [entry(1, 'PUT', 'anna', { '003use_bez': 'Edited 2' }, 30)],
+      users,
+    );
+    expect([answers.get(1), answers.get(2)]).toEqual([
+      { atMs: 30, coalesced: true },
+      { atMs: 30, coalesced: false },
+    ]);
+  });
+
+  it('leaves a change without a request unanswered', () => {
+    const answers = matchAnswers([{ seq: 1, user: 0, method: 'DELETE', token: undefined }], [], users);
+    expect(answers.has(1)).toBe(false);
+  });
+});
