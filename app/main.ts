@@ -100,6 +100,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
   const pascom = createPascomClient(config);
   const clock = systemClock;
   const reservations = new ExtensionReservations();
+  const pascomExtensions = new PascomExtensionCache(pascom, () => rules.roles);
   const runner =
     release === undefined
       ? undefined
@@ -118,7 +119,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
               }),
               [EVENT_KIND]: createEventHandler({
                 pascom,
-                pascomExtensions: new PascomExtensionCache(pascom, () => rules.roles),
+                pascomExtensions,
                 reservations,
                 directory,
                 anchors: store.anchors,
@@ -136,7 +137,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
     if (abandoned > 0) logger.warn('a full sync was interrupted by a stop; it is marked failed', { runs: abandoned });
   }
   // A settled row's extension is in the anchor table now (or was given up): drop its reservation.
-  runner?.on('settled', ({ row }) => reservations.release(row.uuid));
+  runner?.on('settled', ({ row, settlement }) => {
+    reservations.release(row.uuid);
+    // Full-sync and listener writes alike: pascom's number list follows what the connector did.
+    if (settlement.outcome !== 'done' || settlement.anchor === undefined) return;
+    if ('save' in settlement.anchor) pascomExtensions.noteWrite({ saved: settlement.anchor.save });
+    else pascomExtensions.noteWrite({ deletedLogin: settlement.audit?.login });
+  });
   runner?.start();
   const fullSync = new FullSync({ directory, pascom, store, clock, logger, rules: () => rules });
   return {

@@ -31,6 +31,8 @@ interface ModeResult {
   readonly latencyMs: Percentiles;
   /** From just before the modify was sent: an upper bound that includes the LDAP round trip. */
   readonly latencyFromIssueMs: Percentiles;
+  /** Every latencyMs sample in change order, for the report's distribution plot. */
+  readonly samplesMs: readonly number[];
   readonly warnings: number;
   readonly errors: number;
 }
@@ -103,6 +105,7 @@ async function runMode(
       changes: n,
       latencyMs: percentiles(fromResolved),
       latencyFromIssueMs: percentiles(fromIssued),
+      samplesMs: fromResolved.map((ms) => round(ms)),
       warnings: logger.warnings,
       errors: logger.errors,
     };

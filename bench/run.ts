@@ -4,13 +4,25 @@
  * also written to bench/results/<name>.json.
  *
  *   npm run bench [-- full-sync listener-latency]   (default: all)
+ *   npm run bench:report                           (docs/benchmarks.md from bench/results/)
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const ALL = ['full-sync', 'directory-read', 'listener-latency', 'listener-burst', 'serve-idle', 'web-pages'];
+/** Result name → the script in bench/ and its arguments (most run with their defaults). */
+const BENCHMARKS: Readonly<Record<string, readonly string[]>> = {
+  'full-sync': ['full-sync'],
+  'full-sync-100k': ['full-sync', '--n', '100000', '--skip-import'],
+  'directory-read': ['directory-read'],
+  'listener-latency': ['listener-latency'],
+  'listener-burst': ['listener-burst'],
+  'serve-idle': ['serve-idle'],
+  'web-pages': ['web-pages'],
+  'load-mixed': ['load-mixed'],
+};
+const ALL = Object.keys(BENCHMARKS);
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const names = wanted.length > 0 ? wanted : ALL;
@@ -21,7 +33,8 @@ mkdirSync('bench/results', { recursive: true });
 const results: Record<string, unknown> = {};
 for (const name of names) {
   process.stderr.write(`bench: ${name}…\n`);
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', `bench/${name}.ts`], {
+  const [script, ...args] = BENCHMARKS[name] ?? [name];
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', `bench/${script}.ts`, ...args], {
     maxBuffer: 1 << 26,
     timeout: 20 * 60_000,
   });

@@ -6,7 +6,7 @@
 import { planUser } from '../core/plan.js';
 import type { DirectoryReader, PascomPort } from '../core/ports.js';
 import type { SyncRules } from '../core/rules.js';
-import type { ChangeEvent } from '../core/types.js';
+import type { ChangeEvent, Operation, ReasonCode } from '../core/types.js';
 import type { AnchorRepository, OutboxRow } from '../store/index.js';
 import { applyOperation, type ApplyDeps } from './apply-op-handler.js';
 import type { JobHandler, Settlement } from './job.js';
@@ -30,6 +30,9 @@ export interface EventHandlerDeps {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Rejections that depend on the cached list of pascom's numbers, which may be out of date. */
+const LIST_BASED: ReadonlySet<ReasonCode> = new Set(['extension-taken-by-unmanaged', 'extension-pool-exhausted']);
 
 /** A `refresh` (App Center file) becomes the user's current state, read now; absent = gone. */
 async function resolve(deps: EventHandlerDeps, event: ListenerEvent): Promise<ChangeEvent> {
@@ -61,14 +64,25 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
     } catch (error) {
       return failureSettlement(error, { actor: `listener:${source}`, uuid: event.uuid, action: 'plan' });
     }
-    const op = planUser({
-      event,
-      anchor,
-      rules,
-      todayDays: Math.floor(deps.nowMs() / DAY_MS),
-      takenExtensions: new UnionHolders(new UnionHolders(deps.extensionHolders, deps.reservations), pascomExtensions),
-      takenLogins: deps.loginHolders,
-    });
+    const plan = (extensions: ReadonlyMap<string, { readonly login: string }>): Operation | undefined =>
+      planUser({
+        event,
+        anchor,
+        rules,
+        todayDays: Math.floor(deps.nowMs() / DAY_MS),
+        takenExtensions: new UnionHolders(new UnionHolders(deps.extensionHolders, deps.reservations), extensions),
+        takenLogins: deps.loginHolders,
+      });
+    let op = plan(pascomExtensions);
+    if (op?.kind === 'rejected' && op.reasons.some((reason) => LIST_BASED.has(reason.code))) {
+      // The refusal rests on pascom's list as last read: read it again before refusing the user.
+      deps.pascomExtensions.invalidate();
+      try {
+        op = plan(await deps.pascomExtensions.extensions());
+      } catch (error) {
+        return failureSettlement(error, { actor: `listener:${source}`, uuid: event.uuid, action: 'plan' });
+      }
+    }
     const actor = `listener:${source}`;
     const login = anchor?.login ?? (event.kind === 'upsert' ? event.user.dn : event.uuid);
     if (op === undefined || op.kind === 'unchanged') return { outcome: 'done' };

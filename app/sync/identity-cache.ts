@@ -1,10 +1,11 @@
 /**
  * The extensions pascom's identities hold, for the listener's one-user plans: a new user drawing
  * from the pool must not get a number an identity outside the connector's care already has. The
- * list is read lazily and read again after a conflict shows it is stale, so a burst of events
- * does not list pascom once per event.
+ * list is read lazily, follows the connector's own writes, and is read again when a conflict
+ * shows it is stale, so a burst of events does not list pascom once per event.
  */
 import type { PascomPort } from '../core/ports.js';
+import type { AnchorState } from '../core/types.js';
 import { ReadonlyMapView } from '../core/map-view.js';
 import type { FieldRoles } from '../core/rules.js';
 
@@ -16,6 +17,8 @@ export interface Holder {
 
 export class PascomExtensionCache {
   private byExtension: Map<string, Holder> | undefined;
+  /** login → extension, to forget a deleted identity's number without a scan. */
+  private byLogin = new Map<string, string>();
   private loading: Promise<Map<string, Holder>> | undefined;
 
   constructor(
@@ -23,7 +26,7 @@ export class PascomExtensionCache {
     private readonly roles: () => FieldRoles,
   ) {}
 
-  /** Extension → holder login, as pascom listed it last. */
+  /** Extension → holder login, as pascom listed it last (kept in step with the connector's own writes). */
   async extensions(): Promise<ReadonlyMap<string, Holder>> {
     if (this.byExtension !== undefined) return this.byExtension;
     this.loading ??= this.load().finally(() => {
@@ -37,15 +40,44 @@ export class PascomExtensionCache {
     this.byExtension = undefined;
   }
 
+  /**
+   * The connector itself created, changed or deleted an identity (a settled outbox row): the
+   * list follows, so a number freed by the connector's own delete or rename is not believed
+   * held by an identity that no longer exists.
+   */
+  noteWrite(write: { readonly saved?: AnchorState | undefined; readonly deletedLogin?: string | undefined }): void {
+    const map = this.byExtension;
+    if (map === undefined) return;
+    const forget = (login: string): void => {
+      const number = this.byLogin.get(login);
+      if (number !== undefined && map.get(number)?.login === login) map.delete(number);
+      this.byLogin.delete(login);
+    };
+    if (write.deletedLogin !== undefined) forget(write.deletedLogin);
+    const saved = write.saved;
+    if (saved === undefined) return;
+    forget(saved.login);
+    const number = saved.record[this.roles().extension] ?? saved.extension;
+    if (number === undefined || number === '') return;
+    const previous = map.get(number);
+    if (previous !== undefined) this.byLogin.delete(previous.login);
+    map.set(number, { login: saved.login });
+    this.byLogin.set(saved.login, number);
+  }
+
   private async load(): Promise<Map<string, Holder>> {
     const { extension, login } = this.roles();
     const map = new Map<string, Holder>();
+    const byLogin = new Map<string, string>();
     for (const identity of await this.pascom.listIdentities()) {
       const number = identity[extension];
       const holder = identity[login];
-      if (number !== undefined && holder !== undefined) map.set(number, { login: holder });
+      if (number === undefined || holder === undefined) continue;
+      map.set(number, { login: holder });
+      byLogin.set(holder, number);
     }
     this.byExtension = map;
+    this.byLogin = byLogin;
     return map;
   }
 }
