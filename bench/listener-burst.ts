@@ -9,6 +9,7 @@
  *   lost / duplicated   expected identities missing / logins created (201) more than once
  *   rss                 idle after start, peak during the burst (sampled every 50 ms)
  *   serveReadyMs        ConnectorService.start() called → listener live (refreshAndPersist)
+ *   connectorCpuMsPerChange  CPU time of this process (the connector) during the burst, per change
  *
  *   npx tsx bench/listener-burst.ts [--n 10000] [--writers 8] [--inflight 8] [--concurrency 8]
  * (`--concurrency` is the connector's `pascom.concurrency`, requests to pascom at once.)
@@ -93,12 +94,14 @@ async function main(): Promise<void> {
     const idleRss = rss.sample();
 
     const burstStart = performance.now();
+    const cpuBefore = process.cpuUsage();
     const { firstWriteAt, lastWriteAt } = await writer.go();
     const deadline = Date.now() + 120_000 + n * 10;
     while (((await sim.counters()).byStatus['201'] ?? 0) < n && Date.now() < deadline) await sleep(20);
     // A moment for stragglers (a duplicate would arrive after the last expected create).
     await sleep(500);
     const burstEnd = performance.now();
+    const cpu = process.cpuUsage(cpuBefore);
     const peakRss = rss.peak(burstStart, burstEnd);
     const outbox = service.current().store.outbox.stats();
     await service.stop();
@@ -146,6 +149,8 @@ async function main(): Promise<void> {
           "this process: the connector service, plus the tsx loader (~35 MiB) and the benchmark's own data (beforeStartMiB: everything but the service); the simulator, the LDAP writers and slapd run as their own processes",
       },
       serveReadyMs: round(readyMs),
+      // This process is the connector (plus the benchmark's light polling): its CPU per change.
+      connectorCpuMsPerChange: round((cpu.user + cpu.system) / 1000 / n, 3),
       warnings: logger.warnings,
       errors: logger.errors,
       firstProblems: logger.firstProblems,

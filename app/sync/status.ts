@@ -41,6 +41,21 @@ function loginOf(payload: string): string | undefined {
   return typeof parsed.op?.login === 'string' ? parsed.op.login : undefined;
 }
 
+export type ListenerHealth = 'healthy' | 'degraded' | 'notRunning';
+
+/** Reasons the listener records while it cannot follow the directory (see listener-runtime.ts). */
+const TROUBLE = /^(waiting|failed|stopped|reading the translog failed)\b/;
+
+/** The page's badge: not running, degraded (waiting for the first import, reconnecting, failed) or healthy. */
+export function listenerHealth(listener: {
+  readonly mode?: string | undefined;
+  readonly reason?: string | undefined;
+}): ListenerHealth {
+  if (listener.mode === undefined) return 'notRunning';
+  if (listener.mode === 'waiting') return 'degraded';
+  return listener.reason !== undefined && TROUBLE.test(listener.reason) ? 'degraded' : 'healthy';
+}
+
 export function readStatus(store: Store, nowMs: number, deadLimit = 100): StatusReport {
   const stats = store.outbox.stats();
   const lastEvent = store.kv.get(STATUS_KEYS.lastEventAt);

@@ -96,11 +96,9 @@ function listenerChecks(results: Results): Check[] {
   const latency = results.get('listener-latency');
   const burst = results.get('listener-burst');
   const idle = results.get('serve-idle');
-  const inFlight = num(burst, 'requests.maxInFlight');
+  const cpuPerChange = num(burst, 'connectorCpuMsPerChange');
   const deliveryWhy = (): string =>
-    inFlight !== undefined && inFlight <= 1
-      ? `pascom saw one request at a time (max in flight ${inFlight}, pascom.concurrency ${num(burst, 'pascomConcurrency') ?? '?'}): delivery is serial, ${count(num(burst, 'eventsPerSecond'))}/s against ${count(num(burst, 'writesPerSecond'))} writes/s`
-      : `delivery (${count(num(burst, 'eventsPerSecond'))}/s) is slower than the writes (${count(num(burst, 'writesPerSecond'))}/s) on cores shared with slapd, the writers and the simulator`;
+    `the connector is CPU-bound${cpuPerChange === undefined ? '' : ` at ${cpuPerChange} ms of CPU per change`} (durable SQLite commits, HTTP, planning, LDAP decoding) on ${num(burst, 'machine.cpus') ?? '?'} cores shared with slapd, the writers and the simulator: ${count(num(burst, 'eventsPerSecond'))}/s delivered against ${count(num(burst, 'writesPerSecond'))} writes/s`;
   return [
     check(
       'Listener latency p50 (syncrepl)',

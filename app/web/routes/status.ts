@@ -1,6 +1,6 @@
 /** Status: listener, queue, full sync, dead letters (retry/discard), recent audit entries, chart. No LDAP or pascom calls. */
 import { Router, type Request } from 'express';
-import { readStatus } from '../../sync/status.js';
+import { listenerHealth, readStatus } from '../../sync/status.js';
 import { deliveryChart } from '../chart.js';
 import type { WebDeps } from '../deps.js';
 import { addFlash } from '../middleware/flash.js';
@@ -19,8 +19,7 @@ export function statusRoutes(deps: WebDeps): Router {
     const app = deps.current();
     const now = deps.clock.now().getTime();
     const status = readStatus(app.store, now, 50);
-    const health =
-      status.listener.mode === undefined ? 'notRunning' : status.listener.reason === undefined ? 'healthy' : 'degraded';
+    const health = listenerHealth(status.listener);
     res.render('status', {
       status,
       health,
