@@ -20,6 +20,7 @@ import {
   type TakenLogins,
 } from './plan-steps.js';
 import { loginConflict, type Holder } from './reasons.js';
+import { resolveTentative } from './tentative.js';
 import type { SyncRules } from './rules.js';
 import type {
   AnchorState,
@@ -98,11 +99,21 @@ export class PlanBuilder {
 
   /** Checks logins and extensions against pascom and the anchors, and plans the deletes. */
   finish(pascomIdentities: readonly PascomRecord[], confirmDeletes: boolean): Plan {
-    const { rules, anchors, ops } = this;
+    const { rules, ops } = this;
     const identities = indexIdentities(pascomIdentities, rules.roles.login);
+    const resolved = new Map<string, AnchorState>();
+    for (const anchor of this.anchors) {
+      if (anchor.tentativeFrom !== undefined)
+        resolved.set(anchor.uuid, resolveTentative(anchor, (login) => identities.get(login)).anchor);
+    }
+    const anchors = this.anchors.map((anchor) => resolved.get(anchor.uuid) ?? anchor);
+    const mapped = this.mapped.map((entry) => {
+      const anchor = resolved.get(entry.user.uuid);
+      return anchor === undefined ? entry : { ...entry, anchor };
+    });
     const takenLogins = loginHolders(anchors, identities);
     const candidates = admitLogins(
-      resolveDuplicateLogins(this.mapped, rules.roles.login, ops),
+      resolveDuplicateLogins(mapped, rules.roles.login, ops),
       takenLogins,
       identities,
       rules,
@@ -314,7 +325,8 @@ export function planUser(input: PlanUserInput): Operation | undefined {
   const check = checkLogin(mapped, input.takenLogins ?? new Map(), rules.roles.login);
   if (check.kind === 'rejected') return rejected(user, [check.reason]);
   const adopt = check.kind === 'adopt';
-  const current = input.current ?? anchor?.record;
+  // A tentative anchor's record may never have reached pascom: only what pascom holds counts.
+  const current = input.current ?? (anchor?.tentativeFrom === undefined ? anchor?.record : undefined);
   const [op] = finishCandidates([{ mapped, adopt, current }], input.takenExtensions, rules);
   return op;
 }

@@ -35,6 +35,12 @@ export interface AnchorState {
   readonly extension?: string | undefined;
   /** The record last pushed successfully; the listener diffs against it. */
   readonly record: PascomRecord;
+  /**
+   * Set while the last push may or may not have reached pascom (its answer was lost): `login`
+   * and `record` are what was sent, and this is the login the identity had before — `''` for a
+   * create. The next plan asks pascom which one is true (`resolveTentative`) instead of trusting it.
+   */
+  readonly tentativeFrom?: string | undefined;
 }
 
 /** Why a user cannot become (or stay) a pascom identity. `code` is stable and translated by the UI. */

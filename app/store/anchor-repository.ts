@@ -9,6 +9,7 @@ interface AnchorRow {
   dn: string;
   extension: string | null;
   record: string;
+  tentative_from: string | null;
 }
 
 function toState(row: AnchorRow): AnchorState {
@@ -18,6 +19,7 @@ function toState(row: AnchorRow): AnchorState {
     dn: row.dn,
     extension: row.extension ?? undefined,
     record: JSON.parse(row.record) as PascomRecord,
+    ...(row.tentative_from === null ? {} : { tentativeFrom: row.tentative_from }),
   };
 }
 
@@ -31,15 +33,18 @@ export class AnchorRepository implements AnchorReader {
   private readonly byDnStmt;
 
   constructor(db: Db) {
-    this.selectAll = db.prepare<[], AnchorRow>('SELECT uuid, login, dn, extension, record FROM anchors ORDER BY login');
+    this.selectAll = db.prepare<[], AnchorRow>(
+      'SELECT uuid, login, dn, extension, record, tentative_from FROM anchors ORDER BY login',
+    );
     this.selectOne = db.prepare<[string], AnchorRow>(
-      'SELECT uuid, login, dn, extension, record FROM anchors WHERE uuid = ?',
+      'SELECT uuid, login, dn, extension, record, tentative_from FROM anchors WHERE uuid = ?',
     );
     this.upsertStmt = db.prepare(
-      `INSERT INTO anchors (uuid, login, dn, extension, record, updated_at)
-       VALUES (@uuid, @login, @dn, @extension, @record, @at)
+      `INSERT INTO anchors (uuid, login, dn, extension, record, updated_at, tentative_from)
+       VALUES (@uuid, @login, @dn, @extension, @record, @at, @tentativeFrom)
        ON CONFLICT (uuid) DO UPDATE SET login = excluded.login, dn = excluded.dn,
-         extension = excluded.extension, record = excluded.record, updated_at = excluded.updated_at`,
+         extension = excluded.extension, record = excluded.record, updated_at = excluded.updated_at,
+         tentative_from = excluded.tentative_from`,
     );
     this.deleteStmt = db.prepare('DELETE FROM anchors WHERE uuid = ?');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM anchors');
@@ -65,6 +70,7 @@ export class AnchorRepository implements AnchorReader {
       extension: state.extension ?? null,
       record: JSON.stringify(state.record),
       at: atMs,
+      tentativeFrom: state.tentativeFrom ?? null,
     });
   }
 

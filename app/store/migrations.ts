@@ -75,4 +75,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX anchors_dn ON anchors(dn COLLATE NOCASE);
   `,
+  // 4: an anchor whose last push has no known outcome (AnchorState.tentativeFrom).
+  `
+  ALTER TABLE anchors ADD COLUMN tentative_from TEXT;
+  `,
 ];

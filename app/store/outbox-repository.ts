@@ -93,6 +93,7 @@ export class OutboxRepository {
   private readonly runOpenStmt;
   private readonly nextDueStmt;
   private readonly runDeadStmt;
+  private readonly expediteStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -121,6 +122,9 @@ export class OutboxRepository {
     this.supersedeStmt = db.prepare(`DELETE FROM outbox WHERE uuid = ? AND status = 'dead' AND id < ?`);
     this.retryStmt = db.prepare(
       `UPDATE outbox SET status = 'pending', available_at = @availableAt, last_error = @error WHERE id = @id`,
+    );
+    this.expediteStmt = db.prepare(
+      `UPDATE outbox SET available_at = @now WHERE id = @id AND status = 'pending' AND available_at > @now`,
     );
     this.deadStmt = db.prepare(`UPDATE outbox SET status = 'dead', last_error = @error WHERE id = @id`);
     this.reviveStmt = db.prepare(
@@ -174,6 +178,11 @@ export class OutboxRepository {
 
   retryLater(id: number, availableAtMs: number, error: string): void {
     this.retryStmt.run({ id, availableAt: availableAtMs, error });
+  }
+
+  /** Makes a row waiting for its retry due now (pascom is back); false if it is not waiting. */
+  expedite(id: number, nowMs: number): boolean {
+    return this.expediteStmt.run({ id, now: nowMs }).changes > 0;
   }
 
   markDead(id: number, error: string): void {

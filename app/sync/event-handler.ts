@@ -6,7 +6,17 @@
 import { planUser } from '../core/plan.js';
 import type { DirectoryReader, PascomPort } from '../core/ports.js';
 import type { SyncRules } from '../core/rules.js';
-import type { ChangeEvent, Operation, ReasonCode } from '../core/types.js';
+import type { FieldRoles } from '../core/rules.js';
+import { resolveTentative } from '../core/tentative.js';
+import type {
+  AnchorState,
+  ChangeEvent,
+  CreateOp,
+  Operation,
+  PascomRecord,
+  ReasonCode,
+  UpdateOp,
+} from '../core/types.js';
 import type { AnchorRepository, OutboxRow } from '../store/index.js';
 import { applyOperation, type ApplyDeps } from './apply-op-handler.js';
 import type { JobHandler, Settlement } from './job.js';
@@ -43,6 +53,40 @@ async function resolve(deps: EventHandlerDeps, event: ListenerEvent): Promise<Ch
     : { kind: 'upsert', uuid: event.uuid, user };
 }
 
+/** pascom's state for a tentative anchor, read by GET (see core/tentative.ts). */
+async function resolveWithPascom(
+  pascom: Pick<PascomPort, 'getIdentity'>,
+  anchor: AnchorState,
+): Promise<{ anchor: AnchorState; current: PascomRecord | undefined }> {
+  const found = new Map<string, PascomRecord>();
+  for (const login of [anchor.login, anchor.tentativeFrom ?? '']) {
+    if (login === '') continue;
+    const identity = await pascom.getIdentity(login);
+    if (identity !== undefined) {
+      found.set(login, identity);
+      break;
+    }
+  }
+  return resolveTentative(anchor, (login) => found.get(login));
+}
+
+/** A create, or an update that renames: if its answer was lost, pascom may hold the new login now. */
+function pushMayHaveLanded(op: CreateOp | UpdateOp, loginField: string): boolean {
+  return op.kind === 'create' || (op.record[loginField] ?? op.login) !== op.login;
+}
+
+/** What was sent, remembered until the next plan finds out whether it landed. */
+function tentativeAnchor(op: CreateOp | UpdateOp, roles: FieldRoles): AnchorState {
+  return {
+    uuid: op.uuid,
+    login: op.record[roles.login] ?? op.login,
+    dn: op.dn,
+    extension: op.record[roles.extension],
+    record: op.record,
+    tentativeFrom: op.kind === 'create' ? '' : op.login,
+  };
+}
+
 export function createEventHandler(deps: EventHandlerDeps): JobHandler {
   return async (row: OutboxRow): Promise<Settlement> => {
     const { event: raw, source } = JSON.parse(row.payload) as EventPayload;
@@ -57,7 +101,16 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
       };
     }
     const rules = deps.rules();
-    const anchor = deps.anchors.anchor(event.uuid);
+    let anchor = deps.anchors.anchor(event.uuid);
+    let current: PascomRecord | undefined;
+    if (anchor?.tentativeFrom !== undefined) {
+      // The last push for this user has no known outcome: ask pascom what it holds now.
+      try {
+        ({ anchor, current } = await resolveWithPascom(deps.pascom, anchor));
+      } catch (error) {
+        return failureSettlement(error, { actor: `listener:${source}`, uuid: event.uuid, action: 'plan' });
+      }
+    }
     let pascomExtensions: ReadonlyMap<string, { readonly login: string }>;
     try {
       pascomExtensions = await deps.pascomExtensions.extensions();
@@ -72,6 +125,7 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
         todayDays: Math.floor(deps.nowMs() / DAY_MS),
         takenExtensions: new UnionHolders(new UnionHolders(deps.extensionHolders, deps.reservations), extensions),
         takenLogins: deps.loginHolders,
+        current,
       });
     let op = plan(pascomExtensions);
     if (op?.kind === 'rejected' && op.reasons.some((reason) => LIST_BASED.has(reason.code))) {
@@ -85,7 +139,24 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
     }
     const actor = `listener:${source}`;
     const login = anchor?.login ?? (event.kind === 'upsert' ? event.user.dn : event.uuid);
-    if (op === undefined || op.kind === 'unchanged') return { outcome: 'done' };
+    if (op === undefined || op.kind === 'unchanged') {
+      // A tentative anchor that pascom confirmed is remembered as confirmed.
+      if (op !== undefined && anchor !== undefined && anchor.tentativeFrom === undefined && current !== undefined) {
+        return {
+          outcome: 'done',
+          anchor: { save: { ...anchor, record: op.record } },
+          audit: {
+            actor,
+            uuid: op.uuid,
+            login: anchor.login,
+            action: 'adopt',
+            result: 'ok',
+            detail: 'pascom had applied the earlier request whose answer was lost',
+          },
+        };
+      }
+      return { outcome: 'done' };
+    }
     if (op.kind === 'rejected') {
       const reasons = op.reasons.map((r) => r.message).join('; ');
       return {
@@ -102,6 +173,9 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
       uuid: op.uuid,
       login: op.login,
     });
+    if (settlement.outcome === 'retry' && op.kind !== 'delete' && pushMayHaveLanded(op, rules.roles.login)) {
+      return { ...settlement, anchor: { save: tentativeAnchor(op, rules.roles) } };
+    }
     if (settlement.outcome === 'dead' && row.attempts < 5 && isConflictOn(settlement.cause, rules.roles.extension)) {
       // pascom's list was stale (someone took the number meanwhile): plan again with a fresh one.
       deps.pascomExtensions.invalidate();

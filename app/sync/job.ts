@@ -17,6 +17,8 @@ export type Settlement =
       readonly error: string;
       /** pascom's Retry-After, honoured by the backoff. */
       readonly retryAfterMs?: number | undefined;
+      /** A push whose outcome is unknown: remember what was sent (a tentative anchor) for the next plan. */
+      readonly anchor?: { readonly save: AnchorState } | undefined;
     }
   | {
       readonly outcome: 'dead';

@@ -15,6 +15,8 @@ import type { JobHandlers, Settlement } from './job.js';
 /** First wait before writing to the database again after a failure (doubling, capped). */
 const STORE_RETRY_MS = 1000;
 const STORE_RETRY_CAP_MS = 30_000;
+/** No delivery for this long while rows failed: the next success ends an outage. */
+const RECOVERY_QUIET_MS = 5000;
 
 export interface OutboxRunnerOptions {
   /** Rows handled at once (default 8; match pascom.concurrency). */
@@ -50,6 +52,10 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
   /** Set while commits fail (a full disk): the next attempt, after a backoff. */
   private flushTimer: NodeJS.Timeout | undefined;
   private commitFailures = 0;
+  /** Rows waiting out a backoff after pascom failed without a Retry-After (down, 5xx, timeout). */
+  private readonly backingOff = new Set<number>();
+  private lastDoneAt = 0;
+  private failedSinceDone = false;
   private pumpTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -213,11 +219,47 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
     if (this.commitFailures > 0)
       this.deps.logger.warn('the queue can be written again', { after: this.commitFailures });
     this.commitFailures = 0;
+    this.noteOutcomes(items);
     for (const item of items) {
       this.report(item);
       this.emit('settled', item);
     }
     for (const entry of pending) entry.done();
+  }
+
+  /**
+   * After an outage (nothing delivered for RECOVERY_QUIET_MS while rows failed), the first
+   * success means pascom is back: the rows backing off are due at once instead of after their
+   * backoff (up to a minute). Rows told to wait by a Retry-After are not among them.
+   */
+  private noteOutcomes(items: readonly SettledEvent[]): void {
+    const now = this.deps.clock.now().getTime();
+    let recovered = false;
+    for (const { row, settlement } of items) {
+      if (settlement.outcome === 'retry' && settlement.retryAfterMs === undefined) {
+        this.backingOff.add(row.id);
+        this.failedSinceDone = true;
+        continue;
+      }
+      this.backingOff.delete(row.id);
+      if (settlement.outcome !== 'done') continue;
+      recovered ||= this.failedSinceDone && now - this.lastDoneAt >= RECOVERY_QUIET_MS;
+      this.lastDoneAt = now;
+      this.failedSinceDone = false;
+    }
+    if (!recovered || this.backingOff.size === 0) return;
+    const ids = [...this.backingOff];
+    this.backingOff.clear();
+    try {
+      this.deps.store.transaction(() => ids.forEach((id) => this.deps.store.outbox.expedite(id, now)));
+      this.deps.logger.info('pascom answers again: the waiting changes are sent now', { rows: ids.length });
+      this.kickSoon();
+    } catch (error) {
+      // Not worth more than a line: the rows keep their backoff and go out when it ends.
+      this.deps.logger.warn('could not bring the waiting changes forward', {
+        error: describeStoreError(error, undefined),
+      });
+    }
   }
 
   /**
@@ -280,6 +322,7 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
           },
           random,
         );
+        if (settlement.anchor !== undefined) store.anchors.save(settlement.anchor.save, now);
         store.outbox.retryLater(row.id, now + delay, settlement.error);
         return;
       }

@@ -54,6 +54,42 @@ function failTransactions(count: number): void {
 }
 
 describe('OutboxRunner', () => {
+  it('sends the changes waiting out a backoff at once when pascom answers again after an outage', async () => {
+    let pascomUp = false;
+    const delivered: string[] = [];
+    runner = new OutboxRunner(
+      {
+        store,
+        handlers: {
+          job: async (row) => {
+            if (!pascomUp) return { outcome: 'retry', error: 'connect ECONNREFUSED' };
+            delivered.push(row.uuid);
+            return { outcome: 'done' };
+          },
+        },
+        clock,
+        random: () => 0.5,
+        logger: memoryLogger(),
+      },
+      // A backoff far longer than the test may take: only bringing the rows forward delivers them.
+      { concurrency: 4, backoffBaseMs: 60_000, backoffCapMs: 60_000 },
+    );
+    runner.start();
+    add('a', 1);
+    add('b', 1);
+    await waitFor(
+      () => store.outbox.list('pending').every((row) => row.attempts === 1 && row.lastError !== undefined),
+      {
+        message: 'the first attempts did not fail',
+      },
+    );
+    pascomUp = true;
+    add('c', 1); // a new change goes out at once and shows pascom is back
+
+    await waitFor(() => delivered.length === 3, { timeoutMs: 5000, message: 'the waiting rows were not sent' });
+    expect(delivered.sort()).toEqual(['a', 'b', 'c']);
+  });
+
   it('keeps a delivered row until its settlement is recorded when the disk is full, then records it once', async () => {
     const logger = memoryLogger();
     const handled: string[] = [];
