@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, ConsoleMessage, Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHarness, type WebHarness } from '../web/harness.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from '../fixtures/chromium.js';
 
 let h: WebHarness;
 let browser: Browser;

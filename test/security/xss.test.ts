@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../fixtures/wait.js';
 import { startWebHarness, type WebHarness } from '../web/harness.js';
 import { mintToken } from '../web/sso.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from '../fixtures/chromium.js';
 
 /** Breaks out of attributes and text alike; lowercase, so the mapping's lowercase transform keeps it. */
 const payload = (tag: string): string =>

@@ -11,6 +11,7 @@ import type { Udm } from '../../fixtures/udm.js';
 import { waitFor } from '../../fixtures/wait.js';
 import {
   identityOf,
+  outboxDrained,
   startLive,
   startTestDirectory,
   stopTestDirectory,
@@ -86,18 +87,7 @@ function elapsedMs(from: bigint, to: bigint | undefined): number {
   return Number(to - from) / 1e6;
 }
 
-/** Waits until the connector has settled every row: pascom's state alone may look right too early. */
-async function drained(): Promise<void> {
-  const outbox = live.service.current().store.outbox;
-  await waitFor(
-    () => {
-      const stats = outbox.stats();
-      return stats.pending + stats.inflight === 0;
-    },
-    { timeoutMs: 15_000, message: 'the outbox did not drain' },
-  );
-  expect(outbox.stats().dead, 'dead letters').toBe(0);
-}
+const drained = (): Promise<void> => outboxDrained(live);
 
 /** The connector logged that it gave up waiting for pascom on at least `count` requests. */
 function timeoutWarnings(): number {

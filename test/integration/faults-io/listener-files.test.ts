@@ -23,8 +23,8 @@ import {
 } from '../../fixtures/listener-files.js';
 import type { JournalEntry } from '../../fixtures/pascom-simulator/index.js';
 import type { UdmUserProps } from '../../fixtures/slapd/ucs-user-entry.js';
-import { waitFor } from '../../fixtures/wait.js';
 import {
+  outboxDrained,
   startLive,
   startTestDirectory,
   stopTestDirectory,
@@ -103,18 +103,7 @@ function stateOf(entries: ReadonlyArray<readonly [User, string]>): PascomState {
   return Object.fromEntries(entries.map(([u, extension]) => [u.login, { name: shown(u), extension }]));
 }
 
-/** Every row settled (the service notices rows the trigger stored within a second); none dead. */
-async function drained(): Promise<void> {
-  const outbox = live.service.current().store.outbox;
-  await waitFor(
-    () => {
-      const stats = outbox.stats();
-      return stats.pending + stats.inflight === 0;
-    },
-    { timeoutMs: 15_000, message: 'the outbox did not drain' },
-  );
-  expect(outbox.list('dead').map((r) => r.lastError)).toEqual([]);
-}
+const drained = (): Promise<void> => outboxDrained(live);
 
 /** What pascom was asked to change for a login: method and status of each write, in order. */
 const writesOf = (login: string): Array<[string, number]> =>

@@ -1,9 +1,11 @@
 /** A running connector service (listener + runner, no web page) on the test directory and simulator. */
+import { expect } from 'vitest';
 import { ConnectorService } from '../../../app/serve/connector-service.js';
 import { connectorFixture, memoryLogger, type ConnectorFixture } from '../../fixtures/connector.js';
 import { startPascomSimulator, type Identity, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
 import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
 import { Udm } from '../../fixtures/udm.js';
+import { waitFor } from '../../fixtures/wait.js';
 
 export interface LiveConnector {
   readonly service: ConnectorService;
@@ -37,6 +39,22 @@ async function onFixture(fixture: ConnectorFixture): Promise<LiveConnector> {
       return onFixture(fixture);
     },
   };
+}
+
+/** Waits until the service settled every queued row (pascom's state alone may look right too early); none may be dead. */
+export async function outboxDrained(live: LiveConnector, timeoutMs = 15_000): Promise<void> {
+  const outbox = live.service.current().store.outbox;
+  await waitFor(
+    () => {
+      const stats = outbox.stats();
+      return stats.pending + stats.inflight === 0;
+    },
+    { timeoutMs, message: 'the outbox did not drain' },
+  );
+  expect(
+    outbox.list('dead').map((row) => row.lastError),
+    'dead letters',
+  ).toEqual([]);
 }
 
 export function identityOf(sim: PascomSimulator, login: string): Identity | undefined {
