@@ -141,8 +141,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
     reservations.release(row.uuid);
     // Full-sync and listener writes alike: pascom's number list follows what the connector did.
     if (settlement.outcome !== 'done' || settlement.anchor === undefined) return;
-    if ('save' in settlement.anchor) pascomExtensions.noteWrite({ saved: settlement.anchor.save });
-    else pascomExtensions.noteWrite({ deletedLogin: settlement.audit?.login });
+    if ('save' in settlement.anchor) pascomExtensions.noteSaved(settlement.anchor.save);
+    else if (settlement.audit?.login !== undefined) pascomExtensions.noteDeleted(settlement.audit.login);
   });
   runner?.start();
   const fullSync = new FullSync({ directory, pascom, store, clock, logger, rules: () => rules });

@@ -101,6 +101,7 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
       };
     }
     const rules = deps.rules();
+    const actor = `listener:${source}`;
     let anchor = deps.anchors.anchor(event.uuid);
     let current: PascomRecord | undefined;
     if (anchor?.tentativeFrom !== undefined) {
@@ -108,14 +109,14 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
       try {
         ({ anchor, current } = await resolveWithPascom(deps.pascom, anchor));
       } catch (error) {
-        return failureSettlement(error, { actor: `listener:${source}`, uuid: event.uuid, action: 'plan' });
+        return failureSettlement(error, { actor, uuid: event.uuid, action: 'plan' });
       }
     }
     let pascomExtensions: ReadonlyMap<string, { readonly login: string }>;
     try {
       pascomExtensions = await deps.pascomExtensions.extensions();
     } catch (error) {
-      return failureSettlement(error, { actor: `listener:${source}`, uuid: event.uuid, action: 'plan' });
+      return failureSettlement(error, { actor, uuid: event.uuid, action: 'plan' });
     }
     const plan = (extensions: ReadonlyMap<string, { readonly login: string }>): Operation | undefined =>
       planUser({
@@ -134,10 +135,9 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
       try {
         op = plan(await deps.pascomExtensions.extensions());
       } catch (error) {
-        return failureSettlement(error, { actor: `listener:${source}`, uuid: event.uuid, action: 'plan' });
+        return failureSettlement(error, { actor, uuid: event.uuid, action: 'plan' });
       }
     }
-    const actor = `listener:${source}`;
     const login = anchor?.login ?? (event.kind === 'upsert' ? event.user.dn : event.uuid);
     if (op === undefined || op.kind === 'unchanged') {
       // A tentative anchor that pascom confirmed is remembered as confirmed.

@@ -41,28 +41,31 @@ export class PascomExtensionCache {
   }
 
   /**
-   * The connector itself created, changed or deleted an identity (a settled outbox row): the
-   * list follows, so a number freed by the connector's own delete or rename is not believed
-   * held by an identity that no longer exists.
+   * The connector itself saved an identity (a settled create, update or rename): the list
+   * follows, so the number is held by the login pascom has now, and a number the identity
+   * gave up is free again.
    */
-  noteWrite(write: { readonly saved?: AnchorState | undefined; readonly deletedLogin?: string | undefined }): void {
+  noteSaved(saved: AnchorState): void {
     const map = this.byExtension;
     if (map === undefined) return;
-    const forget = (login: string): void => {
-      const number = this.byLogin.get(login);
-      if (number !== undefined && map.get(number)?.login === login) map.delete(number);
-      this.byLogin.delete(login);
-    };
-    if (write.deletedLogin !== undefined) forget(write.deletedLogin);
-    const saved = write.saved;
-    if (saved === undefined) return;
-    forget(saved.login);
+    this.forget(map, saved.login);
     const number = saved.record[this.roles().extension] ?? saved.extension;
     if (number === undefined || number === '') return;
     const previous = map.get(number);
     if (previous !== undefined) this.byLogin.delete(previous.login);
     map.set(number, { login: saved.login });
     this.byLogin.set(saved.login, number);
+  }
+
+  /** The connector deleted the identity `login`: its number is free again. */
+  noteDeleted(login: string): void {
+    if (this.byExtension !== undefined) this.forget(this.byExtension, login);
+  }
+
+  private forget(map: Map<string, Holder>, login: string): void {
+    const number = this.byLogin.get(login);
+    if (number !== undefined && map.get(number)?.login === login) map.delete(number);
+    this.byLogin.delete(login);
   }
 
   private async load(): Promise<Map<string, Holder>> {

@@ -6,7 +6,7 @@
  * Retry-After); permanent ones become dead letters with the reason.
  */
 import { EventEmitter } from 'node:events';
-import { backoffDelayMs } from '../core/backoff.js';
+import { backoffCeilingMs, backoffDelayMs } from '../core/backoff.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { OutboxRow, Store } from '../store/index.js';
 import { describeStoreError } from '../store/store-errors.js';
@@ -279,7 +279,7 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
       return;
     }
     this.batch = pending.concat(this.batch);
-    const delay = Math.min(STORE_RETRY_CAP_MS, STORE_RETRY_MS * 2 ** Math.min(this.commitFailures - 1, 5));
+    const delay = backoffCeilingMs(this.commitFailures, STORE_RETRY_MS, STORE_RETRY_CAP_MS);
     this.deps.logger.error('cannot record deliveries in the queue; retrying', {
       rows: this.batch.length,
       attempt: this.commitFailures,

@@ -40,22 +40,22 @@ describe('PascomExtensionCache', () => {
   it('moves a number to the new login when the connector renames its identity', async () => {
     const { cache: numbers } = cache([{ '003use_name': 'anna', '009ext_extension': '100' }]);
     await numbers.extensions();
-    numbers.noteWrite({ saved: anchor('anna.moved', '100') });
+    numbers.noteSaved(anchor('anna.moved', '100'));
     expect((await numbers.extensions()).get('100')).toEqual({ login: 'anna.moved' });
   });
 
   it('frees the number of an identity the connector deleted, also after a rename', async () => {
     const { cache: numbers } = cache([{ '003use_name': 'anna', '009ext_extension': '100' }]);
     await numbers.extensions();
-    numbers.noteWrite({ saved: anchor('anna.moved', '100') });
-    numbers.noteWrite({ deletedLogin: 'anna.moved' });
+    numbers.noteSaved(anchor('anna.moved', '100'));
+    numbers.noteDeleted('anna.moved');
     expect((await numbers.extensions()).has('100')).toBe(false);
   });
 
   it('frees the old number when the connector gives an identity a new one', async () => {
     const { cache: numbers } = cache([{ '003use_name': 'bob', '009ext_extension': '200' }]);
     await numbers.extensions();
-    numbers.noteWrite({ saved: anchor('bob', '201') });
+    numbers.noteSaved(anchor('bob', '201'));
     const now = await numbers.extensions();
     expect([now.has('200'), now.get('201')]).toEqual([false, { login: 'bob' }]);
   });
