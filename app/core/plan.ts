@@ -106,11 +106,15 @@ export class PlanBuilder {
       if (anchor.tentativeFrom !== undefined)
         resolved.set(anchor.uuid, resolveTentative(anchor, (login) => identities.get(login)).anchor);
     }
-    const anchors = this.anchors.map((anchor) => resolved.get(anchor.uuid) ?? anchor);
-    const mapped = this.mapped.map((entry) => {
-      const anchor = resolved.get(entry.user.uuid);
-      return anchor === undefined ? entry : { ...entry, anchor };
-    });
+    // Almost always there is no tentative anchor: then nothing is copied.
+    const anchors = resolved.size === 0 ? this.anchors : this.anchors.map((a) => resolved.get(a.uuid) ?? a);
+    const mapped =
+      resolved.size === 0
+        ? this.mapped
+        : this.mapped.map((entry) => {
+            const anchor = resolved.get(entry.user.uuid);
+            return anchor === undefined ? entry : { ...entry, anchor };
+          });
     const takenLogins = loginHolders(anchors, identities);
     const candidates = admitLogins(
       resolveDuplicateLogins(mapped, rules.roles.login, ops),
