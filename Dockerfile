@@ -47,8 +47,8 @@ COPY --from=builder /app/umc-dist ./umc
 COPY appcenter ./appcenter
 RUN chmod 0755 appcenter/setup appcenter/configure appcenter/store_data appcenter/listener_trigger \
         appcenter/image/entrypoint appcenter/image/as-app appcenter/image/fix-permissions appcenter/image/reload \
- && printf '#!/bin/sh\nexec node /app/dist/app/cli/main.js "$@"\n' >/usr/local/bin/pascom-connector \
- && chmod 0755 /usr/local/bin/pascom-connector \
+        appcenter/image/pascom-connector \
+ && ln -s /app/appcenter/image/pascom-connector /usr/local/bin/pascom-connector \
  && mkdir -p /var/lib/univention-appcenter/apps/pascom-connector/data /var/lib/univention-appcenter/apps/pascom-connector/conf \
  && chown -R node:node /var/lib/univention-appcenter/apps/pascom-connector \
  && chmod 0700 /var/lib/univention-appcenter/apps/pascom-connector/data /var/lib/univention-appcenter/apps/pascom-connector/conf

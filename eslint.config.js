@@ -32,6 +32,30 @@ export default tseslint.config(
     },
   },
   {
+    // The LDAP layer and the network code table sit below app/directory and listener/, which
+    // build on them: they depend on ldapts and Node only (and app/ldap on app/net).
+    files: ['app/ldap/**/*.ts', 'app/net/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/listener/**',
+                ...['cli', 'config', 'core', 'directory', 'i18n', 'ldap', 'log', 'pascom', 'serve', 'store', 'sync', 'web'].map((dir) => `../${dir}/**`),
+                '../main.js',
+                'express',
+                'better-sqlite3',
+              ],
+              message: 'app/ldap and app/net depend on ldapts and Node only (app/ldap also on app/net).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['listener/**/*.ts'],
     rules: {
       'no-restricted-imports': [

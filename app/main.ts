@@ -13,6 +13,7 @@ import { PascomClient, type PascomApiOverrides } from './pascom/index.js';
 import { acquireDataDirLock, Store } from './store/index.js';
 import { APPLY_KIND, createApplyHandler } from './sync/apply-op-handler.js';
 import { runAuthTest, type AuthTestResult } from './sync/auth-test.js';
+import { ConnectorDelivery, kvSnapshot } from './sync/connector-delivery.js';
 import { createEventHandler } from './sync/event-handler.js';
 import { ExtensionReservations, PascomExtensionCache } from './sync/identity-cache.js';
 import { EVENT_KIND } from './sync/listener-events.js';
@@ -64,13 +65,17 @@ export function createDirectory(config: Config, rules: SyncRules): UcsDirectory 
  * `…/services/` in the config (`identity/{login}`, as pascom's REST documentation shows them),
  * the client's table wants them absolute under it; `phonebookPath` is the table's `phonebook`.
  */
-export function pascomApiOverrides(api: Config['pascom']['api']): PascomApiOverrides {
+export function pascomApiOverrides(
+  api: Omit<Config['pascom']['api'], 'listCap'> & { readonly listCap?: number | undefined },
+): PascomApiOverrides {
   const paths =
     api.paths === undefined
       ? undefined
       : Object.fromEntries(Object.entries(api.paths).map(([k, v]) => [k, v.startsWith('/') ? v : `/${v}`]));
   const { phonebookPath, ...fields } = api.fields ?? {};
   return {
+    ...(api.paging === undefined ? {} : { paging: api.paging }),
+    ...(api.listCap === undefined ? {} : { listCap: api.listCap }),
     ...(paths === undefined ? {} : { paths }),
     ...(api.fields === undefined
       ? {}
@@ -92,6 +97,40 @@ export function createPascomClient(config: Config): PascomClient {
   });
 }
 
+/** Outbox rows handled at once in connector mode: one push carries them all. */
+const CONNECTOR_ROWS_AT_ONCE = 1000;
+
+/** Connector mode's writer (undefined in identity mode, which also forgets an old connector set). */
+function createConnectorDelivery(
+  config: Config,
+  rules: SyncRules,
+  store: Store,
+  pascom: PascomClient,
+  logger: Logger,
+): ConnectorDelivery | undefined {
+  const snapshot = kvSnapshot(store.kv);
+  const profile = config.pascom.connectorProfile;
+  if (config.pascom.delivery !== 'connector' || profile === undefined) {
+    snapshot.clear();
+    return undefined;
+  }
+  const delivery = new ConnectorDelivery({
+    reader: pascom,
+    push: (csv) => pascom.pushCsv(profile, csv),
+    columns: () => [
+      ...new Set([...rules.mapping.map((rule) => rule.field), ...(rules.authExtern ? [rules.roles.authMethod] : [])]),
+    ],
+    loginField: () => rules.roles.login,
+    anchors: () => store.anchors.allAnchors(),
+    snapshot,
+    intervalMs: config.pascom.connectorPushIntervalMs,
+    nowMs: () => Date.now(),
+    logger,
+  });
+  delivery.start();
+  return delivery;
+}
+
 export function createApp(config: Config, logger: Logger, options: AppOptions): App {
   const rules = toSyncRules(config);
   const store = Store.open(config.dataDir);
@@ -99,6 +138,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
   const directory = createDirectory(config, rules);
   const pascom = createPascomClient(config);
   const clock = systemClock;
+  // Only a delivering process writes to pascom (and owns the stored connector set).
+  const connector = release === undefined ? undefined : createConnectorDelivery(config, rules, store, pascom, logger);
+  // The writes go where pascom.delivery says; reads of pascom's own view always use the REST API.
+  const writer = connector ?? pascom;
   const reservations = new ExtensionReservations();
   const pascomExtensions = new PascomExtensionCache(pascom, () => rules.roles);
   const runner =
@@ -112,13 +155,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
             random: Math.random,
             handlers: {
               [APPLY_KIND]: createApplyHandler({
-                pascom,
+                pascom: writer,
                 anchors: store.anchors,
                 loginHolders: store.loginHolders,
                 roles: rules.roles,
               }),
               [EVENT_KIND]: createEventHandler({
-                pascom,
+                pascom: writer,
                 pascomExtensions,
                 reservations,
                 directory,
@@ -130,7 +173,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
               }),
             },
           },
-          { concurrency: config.pascom.concurrency },
+          // Connector mode: rows wait for a shared push, not for their own request, so many may wait at once.
+          { concurrency: connector === undefined ? config.pascom.concurrency : CONNECTOR_ROWS_AT_ONCE },
         );
   if (release !== undefined) {
     const abandoned = store.runs.abandonRunning(clock.now().getTime());
@@ -169,6 +213,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
     },
     async close() {
       await runner?.stop();
+      connector?.close();
       pascom.close();
       store.close();
       release?.();

@@ -6,7 +6,7 @@
  * page is signed into and timed every few seconds meanwhile. Prints one JSON object:
  *   latencyMs        per change, LDAP write acknowledged → pascom received its request
  *   writes           achieved rate, schedule lag (issued − planned), failures
- *   backlog          changes acknowledged but not yet at pascom, and the outbox queue (/healthz)
+ *   backlog          changes acknowledged but not yet at pascom, and the outbox queue (/metrics)
  *   finalState       pascom compared with the expected state: missing, extra, wrong fields,
  *                    creates beyond the expected ones (duplicated)
  *   rss              serve's VmRSS idle, over the load, peak (VmHWM)
@@ -25,6 +25,7 @@ import { startSlapd, type SlapdHandle } from '../test/fixtures/slapd/index.js';
 import { generateUsers } from '../test/fixtures/user-generator.js';
 import { matchAnswers, type Answer } from './lib/answer-matching.js';
 import { benchConfig, type BenchConfig } from './lib/connector-config.js';
+import { MetricsProbe } from './lib/metrics-probe.js';
 import { LdapWriter } from './lib/ldap-writer.js';
 import { LIVE_REASON } from './lib/live-service.js';
 import { machineInfo } from './lib/machine.js';
@@ -162,17 +163,6 @@ async function writeOnSchedule(
   return { records, skipped, startedAt };
 }
 
-async function healthQueue(base: string): Promise<number | undefined> {
-  const health = await fetch(`${base}/healthz`).then(
-    (r) =>
-      r.ok
-        ? (r.json() as Promise<{ listener: string | null; queue: { pending: number; inflight: number } }>)
-        : undefined,
-    () => undefined,
-  );
-  return health === undefined ? undefined : health.queue.pending + health.queue.inflight;
-}
-
 /** Polls until `check` is true; throws after `timeoutMs` with `what`. */
 async function until(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean): Promise<number> {
   const started = performance.now();
@@ -272,7 +262,7 @@ async function finalState(
  * letters, and the story of a few users whose identity is missing or whose change went unanswered.
  */
 async function lossDiagnostics(
-  base: string,
+  probe: MetricsProbe,
   sim: StandaloneSimulator,
   journal: readonly WireJournalEntry[],
   records: readonly Record_[],
@@ -280,10 +270,7 @@ async function lossDiagnostics(
   workload: MixedWorkload,
   missingLogins: readonly string[],
 ): Promise<Record<string, unknown>> {
-  const health = await fetch(`${base}/healthz`).then(
-    (r) => r.json() as Promise<unknown>,
-    () => undefined,
-  );
+  const health = { queue: await probe.queue(), listener: await probe.listenerMode() };
   const failures = journal.filter((e) => e.status < 200 || e.status >= 300);
   const unanswered = records.filter((r) => r.ackAt !== undefined && !answers.has(r.change.seq));
   const byKind: Record<string, number> = {};
@@ -425,6 +412,7 @@ async function main(): Promise<void> {
     deletes: { mode: 'delete', maxPerRun: 100 },
   });
   const base = `http://127.0.0.1:${port}${bench.config.http.basePath}`;
+  const probe = new MetricsProbe(`${base}/metrics`, bench.metricsToken);
   let serve: ReturnType<typeof spawnCli> | undefined;
   try {
     process.stderr.write(`load-mixed: ${opts.users} users loaded in ${slapdLoadMs} ms; initial import…\n`);
@@ -434,9 +422,9 @@ async function main(): Promise<void> {
     const serveStarted = performance.now();
     serve = spawnCli(opts.runtime, ['serve', '--config', bench.configPath]);
     const pid = serve.child.pid ?? 0;
-    const serveReadyMs = await until('serve /healthz', 60_000, async () => (await healthQueue(base)) !== undefined);
+    const serveReadyMs = await until('serve /metrics', 60_000, async () => (await probe.queue()) !== undefined);
     await until('the syncrepl listener to be live', 300_000, () => listenerReason(bench) === LIVE_REASON);
-    await until('the outbox to be empty after the refresh', 300_000, async () => (await healthQueue(base)) === 0);
+    await until('the outbox to be empty after the refresh', 300_000, async () => (await probe.queue()) === 0);
     const settledMs = performance.now() - serveStarted;
     await sleep(2000);
     const idleRssMiB = procMiB(pid, 'VmRSS');
@@ -449,14 +437,14 @@ async function main(): Promise<void> {
     const sampling = setInterval(() => {
       const atMs = wallClockMs();
       const rssMiB = procMiB(pid, 'VmRSS');
-      void healthQueue(base).then((queue) => samples.push({ atMs, rssMiB, queue }));
+      void probe.queue().then((queue) => samples.push({ atMs, rssMiB, queue }));
     }, 1000);
     pages.start(opts.pageIntervalMs);
     const workload = new MixedWorkload(model, opts.seed, opts.cooldownMs);
     const writer = await LdapWriter.connect(slapd, opts.connections);
     const { records, skipped, startedAt } = await writeOnSchedule(workload, writer, opts);
     const lastAck = Math.max(...records.map((r) => r.ackAt ?? 0));
-    const drainMs = await until('the outbox to drain', 600_000, async () => (await healthQueue(base)) === 0);
+    const drainMs = await until('the outbox to drain', 600_000, async () => (await probe.queue()) === 0);
     await sleep(2000);
     clearInterval(sampling);
     await pages.stop();
@@ -471,7 +459,7 @@ async function main(): Promise<void> {
       workload.userOfLogin,
     );
     const state = await finalState(sim, workload, slapd);
-    const diagnostics = await lossDiagnostics(base, sim, journal, records, answers, workload, state.missingLogins);
+    const diagnostics = await lossDiagnostics(probe, sim, journal, records, answers, workload, state.missingLogins);
     const okRecords = records.filter((r) => r.ackAt !== undefined);
     const createsExpected = okRecords.filter((r) => r.change.kind === 'activate').length;
     const createsObserved = journal.filter((e) => e.method === 'POST' && e.status === 201).length;

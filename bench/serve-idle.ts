@@ -1,6 +1,6 @@
 /**
  * The production `serve` in its own process (`node dist/app/cli/main.js serve`, no tsx): time
- * from spawn to the listener being live (syncrepl, `/healthz` answering), and its resident
+ * from spawn to the listener being live (syncrepl, `/metrics` reporting the syncrepl source), and its resident
  * memory while idle afterwards (VmRSS sampled for 5 s, plus the VmHWM high-water mark).
  * A directory of `--n` users (default 1,000) is imported first, so the idle state is a real one.
  *
@@ -14,6 +14,7 @@ import { createApp } from '../app/main.js';
 import { startSlapd } from '../test/fixtures/slapd/index.js';
 import { generateUsers } from '../test/fixtures/user-generator.js';
 import { benchConfig } from './lib/connector-config.js';
+import { MetricsProbe } from './lib/metrics-probe.js';
 import { quietLogger } from './lib/quiet-logger.js';
 import { startStandaloneSimulator } from './lib/standalone-simulator.js';
 import { freePort } from '../test/fixtures/free-port.js';
@@ -45,13 +46,10 @@ const child = spawn(process.execPath, ['dist/app/cli/main.js', 'serve', '--confi
   stdio: ['ignore', 'ignore', 'ignore'],
 });
 const pid = child.pid ?? 0;
+const probe = new MetricsProbe(`http://127.0.0.1:${port}${bench.config.http.basePath}/metrics`, bench.metricsToken);
 let readyMs: number | undefined;
 for (let i = 0; i < 300 && readyMs === undefined; i++) {
-  const health = await fetch(`http://127.0.0.1:${port}/pascom-connector/healthz`).then(
-    (r) => (r.ok ? (r.json() as Promise<{ listener: string | null }>) : undefined),
-    () => undefined,
-  );
-  if (health?.listener === 'syncrepl') readyMs = Math.round(performance.now() - started);
+  if ((await probe.listenerMode()) === 'syncrepl') readyMs = Math.round(performance.now() - started);
   else await new Promise((resolve) => setTimeout(resolve, 10));
 }
 const samples: number[] = [];

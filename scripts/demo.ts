@@ -1,6 +1,8 @@
 /**
- * The demo: a real OpenLDAP slapd loaded with ~50 sample UCS users (umlauts, phone formats,
- * some disabled, ~70 % enabled for pascom), the pascom simulator, and `pascom-connector serve`
+ * The demo: a real OpenLDAP slapd loaded with ~50 sample UCS users (umlauts; office numbers of
+ * one dial plan in every common notation, `+49 441 12345-20006`, `+49 (0)441 12345-2036`,
+ * `+49 441 12345 20007`, `0441 12345-20004`, `2042`; some disabled, ~70 % enabled for pascom),
+ * the pascom simulator, and `pascom-connector serve`
  * with a config written to .demo/. Prints the page's URL and a login; Ctrl-C stops everything.
  *
  *   npm run demo [-- --port 8080 --users 50]
@@ -36,6 +38,8 @@ const config = {
   dataDir: resolve(dir, 'data'),
   ucs: { url: slapd.url, baseDn: slapd.baseDn, bindDn: slapd.computerDn, password: slapd.computerPassword },
   pascom: { url: sim.url, instance: sim.instance, user: sim.user, password: sim.password },
+  // A fresh install's extensions: only a pool. Simulate then shows the users whose number needs
+  // `extensions.phonePrefix` (it suggests "+49 441 12345"); every other extension is the direct-dial number.
   extensions: { pool: '500-599' },
   deletes: { mode: 'delete', maxPerRun: 10 },
   listener: { mode: 'auto' },
@@ -56,7 +60,8 @@ process.stdout.write(
     `  Admin page: ${page}`,
     `  Login:      Administrator / ${slapd.adminPassword}`,
     '',
-    '  Try: Simulate, Import now, then change a user in the directory, e.g.',
+    '  Try: Simulate (its notices suggest extensions.phonePrefix "+49 441 12345"), Import now,',
+    '  then change a user in the directory, e.g.',
     `    ldapmodify -x -H ${slapd.url} -D ${slapd.rootDn} -w ${slapd.rootPassword}`,
     '  Ctrl-C stops everything.',
     '',

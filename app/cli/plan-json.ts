@@ -3,7 +3,7 @@
  * of megabytes next to the plan itself. The text is the same as `JSON.stringify(planToJson(plan),
  * null, 2)` would give, chunked and written with back-pressure.
  */
-import { operationToJson, PLAN_JSON_SECTIONS } from '../core/plan-output.js';
+import { causeToJson, operationToJson, PLAN_JSON_SECTIONS } from '../core/plan-output.js';
 import type { Plan } from '../core/types.js';
 import { writeChunked } from './io.js';
 
@@ -24,6 +24,8 @@ function* planJsonParts(plan: Plan, extra: Readonly<Record<string, unknown>>): G
     }
     yield count === 0 ? ']' : '\n  ]';
   }
+  // Grouped causes are few (one per kind of rejection), so one stringify is fine.
+  yield `,\n  "causes": ${indent(JSON.stringify(plan.causes.map(causeToJson), null, 2), '  ')}`;
   for (const [key, value] of Object.entries(extra))
     yield `,\n  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}`;
   yield '\n}\n';

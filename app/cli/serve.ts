@@ -92,11 +92,9 @@ async function serveWith(
       },
       clock: systemClock,
       logger,
-      publicRoutes: healthRoutes(
-        () => service.current().store,
-        service.metrics,
-        () => systemClock.now().getTime(),
-      ),
+      publicRoutes: healthRoutes(() => service.current().store, service.metrics, {
+        metricsTokenFile: () => service.current().config.http.metricsTokenFile,
+      }),
       nextScheduledRun: () => service.nextScheduledRun(),
     },
     { host: config.http.host, port: config.http.port },

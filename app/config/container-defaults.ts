@@ -1,6 +1,7 @@
 /**
  * Inside a UCS App Center container, missing `ucs.*` values come from the container's
- * environment (design.md §3.2). Pure: the caller passes env and whether the UCS CA exists.
+ * environment: url, baseDn, bindDn, the machine secret, and — when the UCS CA is mounted —
+ * caFile and StartTLS. Pure: the caller passes env and whether the UCS CA exists.
  */
 export const MACHINE_SECRET_PATH = '/etc/machine.secret';
 export const UCS_CA_PATH = '/etc/univention/ssl/ucsCA/CAcert.pem';
@@ -51,6 +52,13 @@ export function applyContainerDefaults(raw: Record<string, unknown>, ctx: Contai
     if (ucs[key] !== undefined || value === undefined) continue;
     ucs[key] = value;
     taken.push(`ucs.${key}`);
+  }
+  // The container's own LDAP server has a certificate signed by the UCS CA (UCS serves StartTLS on
+  // 7389): with that CA at hand, passwords (the machine secret, admins' at the login form, the
+  // authentication test's) never cross the Docker network in clear. A file that sets starttls wins.
+  if (taken.includes('ucs.url') && ctx.ucsCaExists && ucs['starttls'] === undefined) {
+    ucs['starttls'] = true;
+    taken.push('ucs.starttls');
   }
   // The machine secret belongs to LDAP_HOSTDN only: never pair it with another bind DN.
   const hostDn = envValue(ctx.env, 'LDAP_HOSTDN');

@@ -87,7 +87,11 @@ function absolutePaths(config: ConfigFile, cwd: string): ConfigFile {
     ucs: { ...config.ucs, caFile: opt(config.ucs.caFile), passwordFile: opt(config.ucs.passwordFile) },
     pascom: { ...config.pascom, caFile: opt(config.pascom.caFile), passwordFile: opt(config.pascom.passwordFile) },
     listener: { ...config.listener, appcenterDir: abs(config.listener.appcenterDir) },
-    http: { ...config.http, ssoSecretFile: abs(config.http.ssoSecretFile) },
+    http: {
+      ...config.http,
+      ssoSecretFile: abs(config.http.ssoSecretFile),
+      metricsTokenFile: opt(config.http.metricsTokenFile),
+    },
   };
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { validate as isValidCron } from 'node-cron';
 import { DEFAULT_ROLES } from '../core/default-mapping.js';
+import { extensionsShape } from './extensions-schema.js';
 import { defaultMappingFor, mappingProblems, mappingRuleSchema, mappingRuleShape } from './mapping-schema.js';
 import { show } from './show.js';
 import { rolesOf } from './sync-rules.js';
@@ -55,7 +56,10 @@ function secretPair(section: string) {
 export const ucsShape = {
   /** LDAP server, `ldap://host:port` or `ldaps://host:port`. In a UCS container: `ldap://$LDAP_SERVER_NAME:$LDAP_SERVER_PORT` (port default 7389). */
   url: ldapUrl,
-  /** Upgrade an `ldap://` connection with StartTLS. Default false; not allowed with `ldaps://`. */
+  /**
+   * Upgrade an `ldap://` connection with StartTLS. Not allowed with `ldaps://`. Default false; in
+   * a UCS container true when `url` comes from the container's environment and the UCS CA exists.
+   */
   starttls: z.boolean().default(false),
   /** PEM file of the CA that signed the LDAP server's certificate. Default: the UCS CA `/etc/univention/ssl/ucsCA/CAcert.pem` when that file exists. */
   caFile: fsPath.optional(),
@@ -106,6 +110,10 @@ export const apiPathsShape = {
   update: nonEmpty.optional(),
   /** Delete an identity; `{login}` is replaced. Default `identity/{login}`. */
   delete: nonEmpty.optional(),
+  /** Connector mode: push the managed set as CSV; `{profile}` is replaced. Default `connector/{profile}/push`. */
+  push: nonEmpty.optional(),
+  /** `POST` after each batch of writes, for an instance whose writes take effect only then. Default none (no apply step). */
+  apply: nonEmpty.optional(),
 };
 
 export const apiFieldsShape = {
@@ -123,11 +131,31 @@ export const apiFieldsShape = {
   phonebookPrefix: nonEmpty.optional(),
 };
 
+const queryParam = z.string().regex(/^[A-Za-z0-9_.-]+$/, {
+  error: (iss) => `${show(iss.input)} is not a query parameter name (expected letters, digits, "_", "." or "-")`,
+});
+
+export const apiPagingShape = {
+  /** Query parameter for the page length, as the instance's REST documentation names it (e.g. `limit`). */
+  limitParam: queryParam,
+  /** Query parameter for the first entry of a page (e.g. `offset`). */
+  offsetParam: queryParam,
+  /** Identities per page (1–10000). Default 100. */
+  pageSize: z.number().int().min(1).max(10_000).default(100),
+};
+
 export const apiShape = {
-  /** Overrides of design.md §4's endpoint paths, relative to `{url}/{instance}/services/`. */
+  /** Overrides of the endpoint paths, relative to `{url}/{instance}/services/`. */
   paths: z.strictObject(apiPathsShape).optional(),
-  /** Overrides of design.md §4's field names. */
+  /** Overrides of the field names. */
   fields: z.strictObject(apiFieldsShape).optional(),
+  /** Read the identity list page by page with these query parameters. Default none (one request). */
+  paging: z.strictObject(apiPagingShape).optional(),
+  /**
+   * Without paging, a list exactly this long may be cut off (pascom's other lists stop at 100):
+   * a full sync then stops instead of planning from it. 0 turns the check off. Default 100.
+   */
+  listCap: z.number().int().min(0).default(100),
 };
 
 export const pascomShape = {
@@ -153,41 +181,34 @@ export const pascomShape = {
   concurrency: z.number().int().min(1).max(64).default(8),
   /** Optional overrides of paths and field names, to match an instance's own REST documentation. Default `{}`. */
   api: z.strictObject(apiShape).prefault({}),
+  /**
+   * How changes reach pascom: `identity` (REST identity calls, per user) or `connector` (the whole
+   * managed set as CSV to a pascom connector profile). Default `identity`.
+   */
+  delivery: z.enum(['identity', 'connector']).default('identity'),
+  /** Connector mode: name of the pascom connector profile ("Users from CSV") the CSV is pushed to. Default none. */
+  connectorProfile: z
+    .string()
+    .regex(/^[^/?#\s][^/?#]*$/, {
+      error: (iss) => `${show(iss.input)} is not a connector profile name (no "/", "?" or "#")`,
+    })
+    .optional(),
+  /** Connector mode: changes are gathered into at most one push per this many milliseconds (100–600000). Default 1000. */
+  connectorPushIntervalMs: z.number().int().min(100).max(600_000).default(1000),
 };
 
-const pascomSchema = z.strictObject(pascomShape).superRefine(secretPair('pascom'));
-
-const POOL = /^\s*(\d+)\s*-\s*(\d+)\s*$/;
-
-/** `"100-199"` → `{from: 100, to: 199}`; empty → no pool. */
-export function parsePool(text: string): { from: number; to: number } | undefined {
-  const match = POOL.exec(text);
-  if (match === null) return undefined;
-  return { from: Number(match[1]), to: Number(match[2]) };
-}
-
-const poolSchema = z
-  .string()
-  .superRefine((text, ctx) => {
-    if (text.trim() === '') return;
-    const pool = parsePool(text);
-    if (pool === undefined)
+const pascomSchema = z
+  .strictObject(pascomShape)
+  .superRefine(secretPair('pascom'))
+  .superRefine((pascom, ctx) => {
+    if (pascom.delivery === 'connector' && pascom.connectorProfile === undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: `${show(text)} is not a number range (expected "FROM-TO", e.g. "100-199")`,
+        path: ['connectorProfile'],
+        message: 'is required when delivery is "connector" (the name of the pascom connector profile to push to)',
       });
-    else if (pool.from > pool.to)
-      ctx.addIssue({ code: 'custom', message: `${show(text)} starts above its end (expected FROM ≤ TO)` });
-  })
-  .transform((text) => (text.trim() === '' ? undefined : parsePool(text)))
-  .optional();
-
-export const extensionsShape = {
-  /** Digits of the internal extension taken from a phone number (1–10). Default 3. */
-  digits: z.number().int().min(1).max(10).default(3),
-  /** Numbers handed out to users without a usable phone number, inclusive, `"100-199"`. Default: none (such users get no extension). */
-  pool: poolSchema,
-};
+    }
+  });
 
 export const deletesShape = {
   /** `delete` removes identities of users who left the filter (default); `keep` never deletes. */
@@ -238,21 +259,36 @@ export const httpShape = {
   host: nonEmpty.default('0.0.0.0'),
   /** Path prefix the page is served under; the UCS Apache forwards it unchanged. Default `/pascom-connector`. */
   basePath: basePath.default('/pascom-connector'),
-  /** UCS group whose members may use the admin page. Default `Domain Admins`. */
+  /** Name of the UCS group whose members may use the admin page; builds the default of `adminGroupDn`. Default `Domain Admins`. */
   adminGroup: nonEmpty.default('Domain Admins'),
+  /**
+   * DN of the one group whose members (direct or through nested groups) may use the admin page.
+   * Default `cn=<adminGroup>,cn=groups,<LDAP base>`, where UCS keeps its groups. A group of the
+   * same name elsewhere in the tree grants nothing.
+   */
+  adminGroupDn: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]*=.+/, {
+      error: (iss) =>
+        `${show(iss.input)} is not a DN (expected e.g. "cn=Domain Admins,cn=groups,dc=example,dc=intranet")`,
+    })
+    .optional(),
   /** HMAC secret shared with the UMC module for single sign-on, written by the join script. Default `/var/lib/univention-appcenter/apps/pascom-connector/conf/sso.secret`. */
   ssoSecretFile: fsPath.default(DEFAULT_SSO_SECRET_FILE),
   /**
-   * express `trust proxy`. Default `"loopback, uniquelocal"`: the host's Apache reaches the
-   * container from the Docker bridge (a private address), so its X-Forwarded-* headers are
-   * believed, while a client on a public address cannot forge them. `true` trusts everyone.
+   * Whose X-Forwarded-* headers are believed (express `trust proxy`: true, false, a hop count, or
+   * addresses/subnets and the names `loopback`, `linklocal`, `uniquelocal`), plus the name
+   * `gateway`: the container's default gateway, which is where the UCS Apache's App Center proxy
+   * reaches the container from (it proxies to `127.0.0.1:<published port>` on the Docker host).
+   * Default `"loopback, gateway"`: only that hop. A client on the LAN that reaches the published
+   * port directly cannot forge its address. `true` trusts everyone.
    */
   trustProxy: z
     .union([z.boolean(), z.number().int().min(0), nonEmpty], {
       error: (iss) =>
-        `${show(iss.input)} is not a trust proxy setting (expected true, false, a hop count or addresses such as "loopback, uniquelocal")`,
+        `${show(iss.input)} is not a trust proxy setting (expected true, false, a hop count or addresses such as "loopback, gateway")`,
     })
-    .default('loopback, uniquelocal'),
+    .default('loopback, gateway'),
   /**
    * Further origins allowed to frame the page (CSP frame-ancestors), e.g. `https://ucs.example.com`
    * when the UMC is reached under another name. The page itself and, inside UCS, the host
@@ -265,6 +301,12 @@ export const httpShape = {
       }),
     )
     .default([]),
+  /**
+   * File holding a bearer token for `/metrics` (Prometheus: `authorization: {credentials_file: …}`);
+   * one trailing newline is ignored. Without it, `/metrics` answers only a signed-in administrator's
+   * session. Default none.
+   */
+  metricsTokenFile: fsPath.optional(),
 };
 
 export const logShape = {
@@ -319,6 +361,7 @@ export const KEY_CATALOG: Readonly<Record<string, readonly string[]>> = {
   'pascom.api': Object.keys(apiShape),
   'pascom.api.paths': Object.keys(apiPathsShape),
   'pascom.api.fields': Object.keys(apiFieldsShape),
+  'pascom.api.paging': Object.keys(apiPagingShape),
   extensions: Object.keys(extensionsShape),
   'mapping[]': Object.keys(mappingRuleShape),
   deletes: Object.keys(deletesShape),
@@ -329,3 +372,4 @@ export const KEY_CATALOG: Readonly<Record<string, readonly string[]>> = {
 };
 
 export { rolesOf, toExtensionRule, toSyncRules } from './sync-rules.js';
+export { extensionsShape, parsePool } from './extensions-schema.js';

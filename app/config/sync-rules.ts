@@ -1,5 +1,6 @@
 /** The validated config seen as the core's `SyncRules` (app/core/rules.ts). */
 import { DEFAULT_ROLES } from '../core/default-mapping.js';
+import { parsePhonePrefix, type PhonePrefix } from '../core/phone-number.js';
 import type { ExtensionRule, FieldRoles, SyncRules } from '../core/rules.js';
 import type { ConfigFile } from './schema.js';
 
@@ -15,8 +16,18 @@ export function rolesOf(fields: Partial<FieldRoles> | undefined): FieldRoles {
 
 type RulesInput = Pick<ConfigFile, 'mapping' | 'pascom' | 'extensions' | 'deletes' | 'auth' | 'ucs'>;
 
+/** The validated `extensions` section as the core's rule; prefixes are parsed once here (the schema checked them). */
 export function toExtensionRule(extensions: ConfigFile['extensions']): ExtensionRule {
-  return { digits: extensions.digits, pool: extensions.pool === undefined ? undefined : { ...extensions.pool } };
+  const prefixes: PhonePrefix[] = [];
+  for (const text of extensions.phonePrefix ?? []) {
+    const parsed = parsePhonePrefix(text);
+    if (parsed.ok) prefixes.push(parsed.prefix);
+  }
+  return {
+    digits: extensions.digits,
+    prefixes,
+    pool: extensions.pool === undefined ? undefined : { ...extensions.pool },
+  };
 }
 
 export function toSyncRules(config: RulesInput): SyncRules {

@@ -1,7 +1,8 @@
 /**
- * Retry delays for the delivery worker: capped exponential backoff with full jitter
- * (delay drawn uniformly from [0, min(cap, base · 2^(attempt-1))]), so many failing rows
- * spread out instead of retrying in lock-step.
+ * Retry delays, the one backoff of the connector: capped exponential backoff with jitter. The
+ * delivery worker uses full jitter (delay drawn uniformly from [0, min(cap, base · 2^(attempt-1))]),
+ * so many failing rows spread out instead of retrying in lock-step; the listener's reconnects use
+ * equal jitter (listener/reconnect.ts).
  *
  * Retry-After: a delay pascom asks for is a floor, honoured even above `capMs` (pascom
  * knows its own load better than our cap does), but only up to MAX_RETRY_AFTER_MS so a
@@ -15,6 +16,11 @@ export interface BackoffOptions {
   readonly capMs: number;
   /** From a 429/503 Retry-After; the result is never shorter (up to MAX_RETRY_AFTER_MS). */
   readonly retryAfterMs?: number | undefined;
+  /**
+   * `full` (default): uniformly in [0, ceiling]. `equal`: uniformly in [ceiling/2, ceiling], so
+   * clients still spread out but none retries at once (a reconnect right after a loss is wasted).
+   */
+  readonly jitter?: 'full' | 'equal' | undefined;
 }
 
 /** 10 minutes: the longest Retry-After honoured. */
@@ -39,7 +45,8 @@ export function backoffCeilingMs(attempt: number, baseMs: number, capMs: number)
 export function backoffDelayMs(attempt: number, options: BackoffOptions, random: () => number): number {
   const ceiling = backoffCeilingMs(attempt, options.baseMs, options.capMs);
   const draw = Math.min(Math.max(random(), 0), 1);
-  const jittered = Math.floor(ceiling * draw);
+  const jittered =
+    options.jitter === 'equal' ? Math.round(ceiling / 2 + (ceiling * draw) / 2) : Math.floor(ceiling * draw);
   const floor = Math.ceil(Math.min(nonNegative(options.retryAfterMs ?? 0), MAX_RETRY_AFTER_MS));
   return Math.max(jittered, floor);
 }

@@ -21,7 +21,7 @@ export const DEFAULT_MAPPING: readonly MappingRule[] = [
     required: true,
     policy: 'force',
   },
-  // The internal part of the office number; users without one draw from `extensions.pool`.
+  // The office number's extension (app/core/phone-number.ts); users without one draw from `extensions.pool`.
   {
     field: '009ext_extension',
     sources: ['telephoneNumber'],
@@ -33,6 +33,14 @@ export const DEFAULT_MAPPING: readonly MappingRule[] = [
     field: '016voi_email',
     sources: ['mailPrimaryAddress'],
     transforms: ['trim', 'lowercase'],
+    required: false,
+    policy: 'force',
+  },
+  // The phonebook entry's display name, as pascom's own connector templates set it.
+  {
+    field: '028pho_bez',
+    sources: ['displayName', '{givenName} {sn}'],
+    transforms: ['trim'],
     required: false,
     policy: 'force',
   },

@@ -4,19 +4,29 @@
  *
  * Order of decisions for each claimant:
  * 1. Wish: the phone-derived candidate when there is one (a changed phone number wins over the
- *    stored extension: "until its source changes"); else the stored extension if it lies in the
- *    pool range and nobody else holds it (a pool number stays while the user has no phone);
+ *    stored extension: "until its source changes") — rejected, naming the rule, when it breaks
+ *    one of pascom's extension rules (extension-rules.ts); else the stored extension if it lies
+ *    in the pool range, pascom accepts it and nobody else holds it (a pool number stays while
+ *    the user has no phone);
  *    else a pool draw (or no extension at all when no pool is configured). A stored number
  *    outside the pool came from a phone number the user no longer has, so it is let go.
  * 2. Per wished number: held by an identity the connector does not manage → every claimant is
  *    rejected, unless one of them adopts that identity (then it is the holder); held by a managed user → that user keeps it if it still wants it, and a holder
  *    that is not planned now (left the filter, rejected) keeps it too; a holder that is planned
  *    with another wish releases it. Otherwise the first claimant by login, then uuid, wins.
- * 3. Pool draws, by login then uuid, take the lowest number held by nobody: no anchor, no pascom
- *    identity, no claim of this plan (released numbers included, so a number is never handed
- *    to a new user in the same run it was given up).
+ * 3. Pool draws, by login then uuid, take the lowest number pascom accepts (never one starting
+ *    with 0, a single digit, 110 or 112) held by nobody: no anchor, no pascom identity, no claim
+ *    of this plan (released numbers included, so a number is never handed to a new user in the
+ *    same run it was given up).
  */
-import { extensionConflict, extensionPoolExhausted, extensionTakenByUnmanaged, type Holder } from './reasons.js';
+import { extensionProblem, isAllowedExtension, type ExtensionProblem } from './extension-rules.js';
+import {
+  extensionConflict,
+  extensionInvalid,
+  extensionPoolExhausted,
+  extensionTakenByUnmanaged,
+  type Holder,
+} from './reasons.js';
 import type { ExtensionRule } from './rules.js';
 import type { Anchor, Reason } from './types.js';
 
@@ -34,12 +44,17 @@ export interface ExtensionClaim {
   readonly stored: string | undefined;
   /** The login of the unmanaged identity this user adopts: that identity's number counts as its own. */
   readonly adopts?: string | undefined;
+  /** What `candidate` was read from (the phone number), for messages. */
+  readonly phone?: string | undefined;
 }
 
 export type ExtensionOutcome =
   { readonly ok: true; readonly extension: string | undefined } | { readonly ok: false; readonly reason: Reason };
 
-type Wish = { readonly kind: 'number'; readonly extension: string } | { readonly kind: 'pool' | 'none' };
+type Wish =
+  | { readonly kind: 'number'; readonly extension: string }
+  | { readonly kind: 'invalid'; readonly extension: string; readonly problem: ExtensionProblem }
+  | { readonly kind: 'pool' | 'none' };
 
 export function byLoginThenUuid(a: { login: string; uuid: string }, b: { login: string; uuid: string }): number {
   if (a.login !== b.login) return a.login < b.login ? -1 : 1;
@@ -48,7 +63,7 @@ export function byLoginThenUuid(a: { login: string; uuid: string }, b: { login: 
 }
 
 function inPool(extension: string, rule: ExtensionRule): boolean {
-  if (rule.pool === undefined || !/^\d+$/.test(extension)) return false;
+  if (rule.pool === undefined || !isAllowedExtension(extension)) return false;
   const n = Number(extension);
   return n >= rule.pool.from && n <= rule.pool.to;
 }
@@ -64,7 +79,11 @@ function owns(claim: ExtensionClaim, holder: Holder): boolean {
 }
 
 function wishOf(claim: ExtensionClaim, taken: TakenExtensions, rule: ExtensionRule): Wish {
-  if (claim.candidate !== undefined && claim.candidate !== '') return { kind: 'number', extension: claim.candidate };
+  if (claim.candidate !== undefined && claim.candidate !== '') {
+    const problem = extensionProblem(claim.candidate);
+    if (problem !== undefined) return { kind: 'invalid', extension: claim.candidate, problem };
+    return { kind: 'number', extension: claim.candidate };
+  }
   const stored = claim.stored;
   if (stored !== undefined && inPool(stored, rule)) {
     const holder = taken.get(stored);
@@ -98,7 +117,12 @@ export function allocateExtensions(
   const drawing = ordered.filter((claim) => wishes.get(claim.uuid)?.kind === 'pool');
   drawFromPool(drawing, { taken, used, rule, field }, outcomes);
   for (const claim of ordered) {
-    if (wishes.get(claim.uuid)?.kind === 'none') outcomes.set(claim.uuid, { ok: true, extension: undefined });
+    const wish = wishes.get(claim.uuid);
+    if (wish?.kind === 'none') outcomes.set(claim.uuid, { ok: true, extension: undefined });
+    if (wish?.kind === 'invalid') {
+      const reason = extensionInvalid(field, wish.extension, wish.problem, claim.phone ?? '');
+      outcomes.set(claim.uuid, { ok: false, reason });
+    }
   }
   return outcomes;
 }
@@ -156,6 +180,11 @@ interface PoolContext {
   readonly field: string;
 }
 
+/** Nobody holds `extension`, and pascom would accept it. */
+function isFree(extension: string, ctx: PoolContext): boolean {
+  return !ctx.taken.has(extension) && !ctx.used.has(extension) && isAllowedExtension(extension);
+}
+
 function drawFromPool(
   drawing: readonly ExtensionClaim[],
   ctx: PoolContext,
@@ -165,7 +194,7 @@ function drawFromPool(
   if (pool === undefined) return;
   let next = pool.from;
   for (const claim of drawing) {
-    while (next <= pool.to && (ctx.taken.has(String(next)) || ctx.used.has(String(next)))) next++;
+    while (next <= pool.to && !isFree(String(next), ctx)) next++;
     if (next > pool.to) {
       outcomes.set(claim.uuid, { ok: false, reason: extensionPoolExhausted(ctx.field, pool) });
       continue;

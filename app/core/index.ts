@@ -13,5 +13,30 @@ export { allocateExtensions, type ExtensionClaim, type ExtensionOutcome, type Ta
 export { diffRecords, resolveField, type DiffMode, type DiffResult, type PolicyRule } from './diff.js';
 export { AUTH_EXTERN, type TakenLogins } from './plan-steps.js';
 export { plan, planUser, type PlanInput, type PlanUserInput } from './plan.js';
-export { compareOperations, planToJson, sortOperations, summarize, type PlanJson } from './plan-output.js';
+export {
+  causeToJson,
+  compareOperations,
+  planToJson,
+  sortOperations,
+  summarize,
+  type CauseJson,
+  type PlanJson,
+} from './plan-output.js';
 export { describeHolder, type Holder } from './reasons.js';
+export { CAUSE_EXAMPLES, causeHint, causeOf, groupCauses } from './causes.js';
+export {
+  EMERGENCY_NUMBERS,
+  extensionProblem,
+  isAllowedExtension,
+  poolHasAllowedNumber,
+  type ExtensionProblem,
+} from './extension-rules.js';
+export {
+  dialForm,
+  extractExtension,
+  matchPrefix,
+  parsePhonePrefix,
+  type DialForm,
+  type ExtensionSource,
+  type PhonePrefix,
+} from './phone-number.js';

@@ -1,5 +1,5 @@
 /** Ordering, counting and the `--json` shape of a plan (design.md §5). */
-import type { Operation, Plan, PlanSummary } from './types.js';
+import type { Cause, Operation, Plan, PlanSummary } from './types.js';
 
 const KIND_ORDER: Readonly<Record<Operation['kind'], number>> = {
   create: 0,
@@ -45,11 +45,41 @@ export interface PlanJson {
   }[];
   readonly delete: { uuid: string; login: string; reason: string }[];
   readonly rejected: { uuid: string; dn: string; reasons: string[] }[];
+  /** The rejections and notices grouped by cause (types.ts `Cause`), after the rest. */
+  readonly causes: CauseJson[];
+}
+
+export interface CauseJson {
+  cause: string;
+  level: string;
+  field?: string;
+  count: number;
+  hint: string;
+  params: Record<string, string>;
+  examples: { uuid: string; dn: string; login: string | null; message: string }[];
+}
+
+/** One cause as `--json` shows it: examples carry the user's own English message. */
+export function causeToJson(cause: Cause): CauseJson {
+  return {
+    cause: cause.cause,
+    level: cause.level,
+    ...(cause.field === undefined ? {} : { field: cause.field }),
+    count: cause.count,
+    hint: cause.hint,
+    params: { ...cause.params },
+    examples: cause.examples.map((e) => ({
+      uuid: e.uuid,
+      dn: e.dn,
+      login: e.login ?? null,
+      message: e.reason.message,
+    })),
+  };
 }
 
 /**
- * Exactly design.md §5's `simulate --json` object. A missing value is `null` so `from`/`to`
- * survive JSON.stringify; unchanged users appear only in the summary.
+ * Exactly design.md §5's `simulate --json` object, plus `causes`. A missing value is `null` so
+ * `from`/`to` survive JSON.stringify; unchanged users appear only in the summary.
  */
 export type PlanJsonSection = 'create' | 'update' | 'delete' | 'rejected';
 
@@ -77,11 +107,12 @@ export function operationToJson(
 }
 
 export function planToJson(plan: Plan): PlanJson {
-  const json: PlanJson = { summary: plan.summary, create: [], update: [], delete: [], rejected: [] };
+  const json: PlanJson = { summary: plan.summary, create: [], update: [], delete: [], rejected: [], causes: [] };
   for (const op of plan.operations) {
     const entry = operationToJson(op);
     if (entry !== undefined) (json[entry.section] as unknown[]).push(entry.item);
   }
+  json.causes.push(...plan.causes.map(causeToJson));
   return json;
 }
 

@@ -4,7 +4,9 @@
  */
 import type { PolicyRule } from './diff.js';
 import { diffRecords } from './diff.js';
+import { extensionProblem } from './extension-rules.js';
 import { mapUser } from './mapping.js';
+import { readSource } from './sources.js';
 import { loginConflict, loginTakenByUnmanaged, type Holder } from './reasons.js';
 import type { SyncRules } from './rules.js';
 import type { AnchorState, DirectoryUser, Operation, PascomRecord, Reason, RejectedOp } from './types.js';
@@ -27,6 +29,11 @@ export interface Mapped {
   readonly anchor: AnchorState | undefined;
   readonly login: string;
   readonly desired: Record<string, string>;
+  /**
+   * The value the extension is read from (the phone number), kept only when it gave no usable
+   * extension: named in the rejection, or in the notice when no extension came of it.
+   */
+  readonly phone?: string | undefined;
 }
 
 /**
@@ -46,8 +53,21 @@ export function managesExtension(rules: SyncRules): boolean {
   return rules.mapping.some((rule) => rule.field === rules.roles.extension);
 }
 
-export function rejected(user: UserRef, reasons: readonly Reason[]): RejectedOp {
-  return { kind: 'rejected', uuid: user.uuid, dn: user.dn, reasons };
+export function rejected(user: UserRef, reasons: readonly Reason[], login?: string): RejectedOp {
+  return login === undefined || login === ''
+    ? { kind: 'rejected', uuid: user.uuid, dn: user.dn, reasons }
+    : { kind: 'rejected', uuid: user.uuid, dn: user.dn, reasons, login };
+}
+
+/** The first non-empty value of the extension rule's sources: what its extension is read from. */
+export function extensionPhone(user: DirectoryUser, rules: SyncRules): string | undefined {
+  const rule = rules.mapping.find((candidate) => candidate.field === rules.roles.extension);
+  if (rule === undefined) return undefined;
+  for (const source of rule.sources) {
+    const raw = readSource(user, source);
+    if (raw !== '') return raw;
+  }
+  return undefined;
 }
 
 /** Maps the user and applies `auth.ucs`; a rejection when the mapping fails. */
@@ -61,7 +81,10 @@ export function mapForPascom(
   const desired: Record<string, string> = { ...result.record };
   if (rules.authExtern) desired[rules.roles.authMethod] = AUTH_EXTERN;
   const login = desired[rules.roles.login] ?? '';
-  return { user: { uuid: user.uuid, dn: user.dn }, anchor, login, desired };
+  const candidate = desired[rules.roles.extension];
+  const unusable = candidate === undefined || extensionProblem(candidate) !== undefined;
+  const phone = unusable ? extensionPhone(user, rules) : undefined;
+  return { user: { uuid: user.uuid, dn: user.dn }, anchor, login, desired, phone };
 }
 
 export type LoginCheck =
@@ -94,9 +117,10 @@ export function operationFor(
   current: PascomRecord | undefined,
   adopt: boolean,
   policies: readonly PolicyRule[],
+  notes: readonly Reason[] = [],
 ): Operation {
   const { user, anchor, login, desired } = mapped;
-  const base = { uuid: user.uuid, dn: user.dn };
+  const base = notes.length === 0 ? { uuid: user.uuid, dn: user.dn } : { uuid: user.uuid, dn: user.dn, notes };
   if (current === undefined && !adopt) {
     return { kind: 'create', ...base, login, record: diffRecords(undefined, desired, policies, 'create').record };
   }

@@ -6,11 +6,13 @@
  * Every lookup goes through a Map and every ordering through one sort, so a plan over n users is
  * O(n log n).
  */
+import { groupCauses } from './causes.js';
 import { isDisabled } from './disabled.js';
 import { allocateExtensions, type ExtensionClaim, type TakenExtensions } from './extensions.js';
 import { sortOperations, summarize } from './plan-output.js';
 import {
   checkLogin,
+  extensionPhone,
   managedPolicies,
   managesExtension,
   mapForPascom,
@@ -19,7 +21,8 @@ import {
   type Mapped,
   type TakenLogins,
 } from './plan-steps.js';
-import { loginConflict, type Holder } from './reasons.js';
+import { PrefixSuggester } from './prefix-suggestion.js';
+import { extensionUnrecognised, loginConflict, type Holder } from './reasons.js';
 import { resolveTentative } from './tentative.js';
 import type { SyncRules } from './rules.js';
 import type {
@@ -31,6 +34,7 @@ import type {
   Operation,
   PascomRecord,
   Plan,
+  Reason,
 } from './types.js';
 
 export { planToJson, summarize, sortOperations } from './plan-output.js';
@@ -75,6 +79,8 @@ export class PlanBuilder {
   private readonly active = new Set<string>();
   /** Users left out as disabled (`disabledUsers: remove`): their anchors' deletes say why. */
   private readonly disabled = new Set<string>();
+  /** Base numbers the directory's own numbers show, for the fix an `extension-unrecognised` notice names. */
+  private readonly prefixes = new PrefixSuggester();
 
   constructor(
     anchors: readonly AnchorState[],
@@ -95,6 +101,8 @@ export class PlanBuilder {
     const result = mapForPascom(user, this.anchorByUuid.get(user.uuid), this.rules);
     if ('kind' in result) this.ops.push(result);
     else this.mapped.push(result);
+    const phone = extensionPhone(user, this.rules);
+    if (phone !== undefined) this.prefixes.observe(phone);
   }
 
   /** Checks logins and extensions against pascom and the anchors, and plans the deletes. */
@@ -126,7 +134,8 @@ export class PlanBuilder {
     const taken = extensionHolders(anchors, identities, takenLogins, rules.roles.extension);
     const deletes = plannedDeletes(anchors, this.active, this.disabled, rules);
     // concat, not push(...): spreading 100,000 arguments overflows the stack.
-    const all = ops.concat(finishCandidates(candidates, taken, rules), deletes);
+    const suggest = (phone: string): string => this.prefixes.suggest(phone);
+    const all = ops.concat(finishCandidates(candidates, taken, rules, suggest), deletes);
 
     const blocked = deletes.length > rules.deletes.maxPerRun && !confirmDeletes;
     const operations = sortOperations(all);
@@ -134,6 +143,7 @@ export class PlanBuilder {
       operations,
       summary: summarize(operations, blocked),
       blocked: blocked ? { deletes: deletes.length, maxPerRun: rules.deletes.maxPerRun } : undefined,
+      causes: groupCauses(operations),
     };
   }
 }
@@ -150,7 +160,7 @@ function admitLogins(
   for (const entry of mapped) {
     const check = checkLogin(entry, takenLogins, rules.roles.login);
     if (check.kind === 'rejected') {
-      ops.push(rejected(entry.user, [check.reason]));
+      ops.push(rejected(entry.user, [check.reason], entry.login));
       continue;
     }
     const adopt = check.kind === 'adopt';
@@ -206,7 +216,7 @@ function resolveDuplicateLogins(mapped: readonly Mapped[], loginField: string, o
     winners.push(winner);
     const holder: Holder = { uuid: winner.user.uuid, login, dn: winner.user.dn };
     for (const loser of losers)
-      ops.push(rejected(loser.user, [loginConflict(loginField, login, holder, loser.user.dn)]));
+      ops.push(rejected(loser.user, [loginConflict(loginField, login, holder, loser.user.dn)], login));
   }
   return winners;
 }
@@ -256,11 +266,20 @@ function claimOf(candidate: Candidate, field: string): ExtensionClaim {
     candidate: mapped.desired[field],
     stored: adopt ? current?.[field] : storedExtension(mapped.anchor, field),
     adopts: adopt ? mapped.login : undefined,
+    phone: mapped.phone,
   };
 }
 
-/** Allocates extensions, then turns each candidate into its operation. */
-function finishCandidates(candidates: readonly Candidate[], taken: TakenExtensions, rules: SyncRules): Operation[] {
+/**
+ * Allocates extensions, then turns each candidate into its operation. A user whose phone number
+ * gave no extension gets a notice naming the fix; `suggest` finds the base number to propose.
+ */
+function finishCandidates(
+  candidates: readonly Candidate[],
+  taken: TakenExtensions,
+  rules: SyncRules,
+  suggest: (phone: string) => string = () => '',
+): Operation[] {
   const policies = managedPolicies(rules);
   const field = rules.roles.extension;
   const withExtension = managesExtension(rules);
@@ -269,12 +288,17 @@ function finishCandidates(candidates: readonly Candidate[], taken: TakenExtensio
   return candidates.map((candidate) => {
     const { mapped } = candidate;
     const outcome = outcomes.get(mapped.user.uuid);
+    const notes: Reason[] = [];
     if (withExtension && outcome !== undefined) {
-      if (!outcome.ok) return rejected(mapped.user, [outcome.reason]);
+      if (!outcome.ok) return rejected(mapped.user, [outcome.reason], mapped.login);
+      if (mapped.phone !== undefined && mapped.desired[field] === undefined) {
+        const problem = outcome.extension === undefined ? 'none' : 'pool';
+        notes.push(extensionUnrecognised(field, mapped.phone, problem, suggest(mapped.phone)));
+      }
       if (outcome.extension === undefined) delete mapped.desired[field];
       else mapped.desired[field] = outcome.extension;
     }
-    return operationFor(mapped, candidate.current, candidate.adopt, policies);
+    return operationFor(mapped, candidate.current, candidate.adopt, policies, notes);
   });
 }
 

@@ -2,6 +2,7 @@
  * Every rejection reason the core produces, built in one place so the messages (CLI, logs) and
  * the params (the page's translations) stay consistent.
  */
+import { EXTENSION_RULE_TEXT, type ExtensionProblem } from './extension-rules.js';
 import type { Reason } from './types.js';
 
 /** Someone who holds a login or an extension; `uuid` is undefined for identities the connector does not manage. */
@@ -104,5 +105,36 @@ export function extensionPoolExhausted(field: string, pool: { readonly from: num
     field,
     message: `no free extension left in the pool ${range}`,
     params: { pool: range },
+  };
+}
+
+/** A number taken from the user's phone number breaks one of pascom's extension rules (extension-rules.ts). */
+export function extensionInvalid(field: string, extension: string, problem: ExtensionProblem, phone: string): Reason {
+  return {
+    code: 'extension-invalid',
+    field,
+    message: `extension ${extension} (from ${phone === '' ? 'the mapping' : `"${phone}"`}) is not allowed: ${EXTENSION_RULE_TEXT[problem]}`,
+    params: { extension, problem, phone },
+  };
+}
+
+/**
+ * A notice, not a rejection: the user's phone number has no part that is recognisably its
+ * extension, so it gets a pool number (`problem: pool`) or none (`problem: none`). `suggestion`
+ * is a base number other users' numbers show (`+49 441 12345`), or `''`.
+ */
+export function extensionUnrecognised(
+  field: string,
+  phone: string,
+  problem: 'pool' | 'none',
+  suggestion: string,
+): Reason {
+  const outcome = problem === 'pool' ? 'gets a number from extensions.pool' : 'gets no extension (no extensions.pool)';
+  const example = suggestion === '' ? '' : ` (e.g. "${suggestion}")`;
+  return {
+    code: 'extension-unrecognised',
+    field,
+    message: `phone number "${phone}" has no recognisable extension, so the user ${outcome}; set extensions.phonePrefix to the company's base number${example} to use the direct-dial number`,
+    params: { phone, problem, suggestion },
   };
 }

@@ -3,6 +3,7 @@
  * policies the planner applies. The config schema (app/config/schema.ts) validates YAML into
  * exactly these shapes; the core never sees unvalidated input.
  */
+import type { PhonePrefix } from './phone-number.js';
 
 /** Value transforms, applied in the order listed. */
 export type Transform =
@@ -12,7 +13,7 @@ export type Transform =
   | 'uppercase'
   /** Normalise a phone number to `+<cc><digits>` when it has a country code, else digits only. */
   | 'phone'
-  /** Extract the internal extension from a phone number (see `ExtensionRule`). */
+  /** The internal extension of a phone number (phone-number.ts `extractExtension`, `ExtensionRule`). */
   | 'internalExtension'
   /** Replace characters pascom does not accept in a login (umlauts → ae/oe/ue, ß → ss, others dropped). */
   | 'asciiLogin';
@@ -57,11 +58,13 @@ export interface FieldRoles {
 
 export interface ExtensionRule {
   /**
-   * How the internal part is taken from a phone number: the last `digits` digits of the
-   * number (`+49 441 12345-101` → `101` with 3 digits). The part after a `-` separator wins
-   * when present and has `digits` digits or fewer (a UCS convention for direct-dial suffixes).
+   * `extensions.digits`, only when the admin set it: the old rule that keeps the last `digits`
+   * digits of a number (or its `-` suffix when that short). Undefined by default: numbers are
+   * never cut (phone-number.ts `extractExtension`).
    */
-  readonly digits: number;
+  readonly digits?: number | undefined;
+  /** `extensions.phonePrefix`: the company's base numbers; a number starting with one gives the rest. */
+  readonly prefixes?: readonly PhonePrefix[] | undefined;
   /** Numbers handed out when a user has no usable phone number, inclusive: `{from: 100, to: 199}`. */
   readonly pool: { readonly from: number; readonly to: number } | undefined;
 }

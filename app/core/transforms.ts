@@ -2,6 +2,7 @@
  * The value transforms a mapping rule may list (rules.ts `Transform`), one pure function each.
  * Every transform returns `''` for "no value"; the mapper then tries the next source.
  */
+import { extractExtension } from './phone-number.js';
 import type { ExtensionRule, Transform } from './rules.js';
 
 export type TransformFn = (value: string, extensions: ExtensionRule) => string;
@@ -34,18 +35,13 @@ export function phone(value: string): string {
 }
 
 /**
- * The internal part of a phone number: the part after the last `-` when it is 1..`digits`
- * digits (a direct-dial suffix, `0441 12345-101` → `101`), else the last `digits` digits
- * (`0441 123456` → `456` with 3). A short number such as `42` is itself; no digits → no value.
+ * The internal extension of a phone number (phone-number.ts `extractExtension`): the rest after a
+ * configured company base number, else the `-` suffix, else a short number itself; `''` when no
+ * part of the number is recognisably the extension (the planner then says so and uses the pool).
  */
 export function internalExtension(value: string, extensions: ExtensionRule): string {
-  const dash = value.lastIndexOf('-');
-  if (dash >= 0) {
-    const suffix = value.slice(dash + 1).trim();
-    if (/^\d+$/.test(suffix) && suffix.length <= extensions.digits) return suffix;
-  }
-  const digits = value.replace(/\D/g, '');
-  return digits.slice(-extensions.digits);
+  const found = extractExtension(value, { prefixes: extensions.prefixes ?? [], digits: extensions.digits });
+  return 'extension' in found ? found.extension : '';
 }
 
 /** Letters that Unicode decomposition does not reduce to ASCII, and the German special cases (rows read better). */

@@ -60,6 +60,10 @@ export type ReasonCode =
   | 'extension-conflict'
   | 'extension-taken-by-unmanaged'
   | 'extension-pool-exhausted'
+  /** A phone-derived number breaks one of pascom's extension rules; `params.problem` names it. */
+  | 'extension-invalid'
+  /** A notice on a synced user: its phone number has no recognisable extension (pool or none). */
+  | 'extension-unrecognised'
   | 'login-conflict'
   | 'login-taken-by-unmanaged'
   | 'disabled'
@@ -82,6 +86,8 @@ export interface CreateOp {
   readonly dn: string;
   readonly login: string;
   readonly record: PascomRecord;
+  /** Things the admin should know about this user although it is synced (e.g. `extension-unrecognised`). */
+  readonly notes?: readonly Reason[] | undefined;
 }
 
 export interface UpdateOp {
@@ -96,6 +102,7 @@ export interface UpdateOp {
   readonly changes: FieldChanges;
   /** True when an existing, not yet managed pascom identity with the same login is taken over. */
   readonly adopt: boolean;
+  readonly notes?: readonly Reason[] | undefined;
 }
 
 export interface DeleteOp {
@@ -114,6 +121,7 @@ export interface UnchangedOp {
   readonly login: string;
   /** The record as it stands (also stored as last pushed when the anchor is new). */
   readonly record: PascomRecord;
+  readonly notes?: readonly Reason[] | undefined;
 }
 
 export interface RejectedOp {
@@ -121,6 +129,8 @@ export interface RejectedOp {
   readonly uuid: Anchor;
   readonly dn: string;
   readonly reasons: readonly Reason[];
+  /** The login the user would have, when its mapping got that far (for grouped causes' examples). */
+  readonly login?: string | undefined;
 }
 
 export interface PlanSummary {
@@ -139,6 +149,35 @@ export interface Plan {
   readonly summary: PlanSummary;
   /** Set when deletes exceed `deletes.maxPerRun` and were not confirmed: nothing may be applied. */
   readonly blocked: { readonly deletes: number; readonly maxPerRun: number } | undefined;
+  /** Rejections and notices grouped by cause (causes.ts `groupCauses`), rejections first. */
+  readonly causes: readonly Cause[];
+}
+
+/** `rejected`: the users are not synced; `notice`: synced, but the admin should act. */
+export type CauseLevel = 'rejected' | 'notice';
+
+/** One user behind a cause. */
+export interface CauseExample {
+  readonly uuid: Anchor;
+  readonly dn: string;
+  readonly login: string | undefined;
+  /** This user's own reason (its message names the numbers and users involved). */
+  readonly reason: Reason;
+}
+
+/** Every rejection or notice of one kind, counted once: 1,000 collisions are one cause. */
+export interface Cause {
+  /** Stable code: the reason's code, plus `.` and `params.problem` when it has one (`extension-invalid.leading-zero`). */
+  readonly cause: string;
+  readonly level: CauseLevel;
+  /** The pascom field, when the reasons name one. */
+  readonly field?: string | undefined;
+  readonly count: number;
+  /** What to do about it, in English (CLI, `--json`); the page translates `hint.<cause>` with `params`. */
+  readonly hint: string;
+  readonly params: Readonly<Record<string, string>>;
+  /** Up to `CAUSE_EXAMPLES` users, in plan order. */
+  readonly examples: readonly CauseExample[];
 }
 
 /** A change seen by a listener source (design.md §2). */

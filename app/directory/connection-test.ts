@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Client, ResultCodeError } from 'ldapts';
-import { tlsOptionsFor } from './ldap-connection.js';
+import { tlsOptionsFor } from '../ldap/ldap-connection.js';
+import { UNTRUSTED_CERT_CODES as TLS_UNTRUSTED, errnoOf } from '../net/error-codes.js';
 
 export type UcsStepName = 'tcp' | 'tls' | 'bind' | 'read-user' | 'sync-control';
 export type StepStatus = 'ok' | 'failed' | 'skipped' | 'warning';
@@ -74,20 +75,6 @@ export interface UcsTestReport {
 }
 
 type Outcome = Omit<UcsStep, 'name' | 'ms'>;
-
-const TLS_UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'CERT_UNTRUSTED',
-]);
-
-function errnoOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

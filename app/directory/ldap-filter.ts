@@ -1,14 +1,21 @@
 /**
  * RFC 4515 escaping: every value placed in an LDAP filter goes through `escapeFilterValue`.
- * `*`, `(`, `)`, `\` and NUL are escaped as `\XX`; so are non-ASCII bytes of the UTF-8
- * encoding, which keeps the filter printable in logs without changing what it matches.
+ * Only what RFC 4515 requires is escaped — `*`, `(`, `)`, `\` and NUL, as `\XX` — and every
+ * other character, non-ASCII included, is sent as UTF-8 as it is. Escaping the UTF-8 bytes
+ * (`ü` → `\c3\bc`) is allowed by the RFC, but ldapts' filter parser turns each `\XX` into one
+ * UTF-16 code unit, so `ü` would reach the server as the two characters `Ã¼` and never match.
  */
+const ESCAPED: Readonly<Record<string, string>> = {
+  '*': '\\2a',
+  '(': '\\28',
+  ')': '\\29',
+  '\\': '\\5c',
+  '\u0000': '\\00',
+};
+
 export function escapeFilterValue(value: string): string {
   let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const safe = byte >= 0x20 && byte < 0x7f && byte !== 0x2a && byte !== 0x28 && byte !== 0x29 && byte !== 0x5c;
-    out += safe ? String.fromCharCode(byte) : `\\${byte.toString(16).padStart(2, '0')}`;
-  }
+  for (const char of value) out += ESCAPED[char] ?? char;
   return out;
 }
 
@@ -23,4 +30,9 @@ export function equalityFilter(attribute: string, value: string): string {
 /** AND of filters, each already well-formed. */
 export function andFilter(...filters: readonly string[]): string {
   return filters.length === 1 ? (filters[0] ?? '') : `(&${filters.join('')})`;
+}
+
+/** OR of filters, each already well-formed. */
+export function orFilter(...filters: readonly string[]): string {
+  return filters.length === 1 ? (filters[0] ?? '') : `(|${filters.join('')})`;
 }

@@ -1,6 +1,6 @@
 /**
  * Reads users with ldapts: the path for small queries (one user by anchor or login), and the
- * reference the fast paged reader (paged-search.ts) is checked against in the tests and the
+ * reference the fast paged reader (app/ldap/paged-search.ts) is checked against in the tests and the
  * benchmark.
  */
 import type { Client, Entry } from 'ldapts';

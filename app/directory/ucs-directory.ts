@@ -1,17 +1,17 @@
 /**
  * Reads UCS users (design.md §3.1): bound as the computer account, paged so no server size
  * limit truncates a large directory, every filter value escaped. Bulk reads (all enabled users,
- * the poll source's scans) use the project's own streaming paged search (paged-search.ts);
+ * the poll source's scans) use the project's own streaming paged search (app/ldap/paged-search.ts);
  * single-user queries and password checks use ldapts.
  */
 import type { Client } from 'ldapts';
 import type { DirectoryReader } from '../core/ports.js';
 import type { Anchor, DirectoryUser } from '../core/types.js';
-import { classifyLdapError, DirectoryBindError } from './directory-errors.js';
-import { openLdap, type LdapConnectionOptions } from './ldap-connection.js';
+import { LdapBindError, classifyLdapError } from '../ldap/errors.js';
+import { openLdap, type LdapConnectionOptions } from '../ldap/ldap-connection.js';
+import { pagedSearchAll, type EntryHandler } from '../ldap/paged-search.js';
 import { andFilter, equalityFilter, escapeFilterValue } from './ldap-filter.js';
 import { searchUsersWithLdapts } from './ldapts-user-search.js';
-import { pagedSearchAll, type EntryHandler } from './paged-search.js';
 
 export interface UcsDirectoryOptions extends LdapConnectionOptions {
   readonly baseDn: string;
@@ -76,7 +76,7 @@ export class UcsDirectory implements DirectoryReader {
    * an empty password as an anonymous bind that *succeeds* (RFC 4513 §5.1.2).
    */
   async verifyPassword(dn: string, password: string): Promise<void> {
-    if (password === '') throw new DirectoryBindError('an empty password is never accepted', 49);
+    if (password === '') throw new LdapBindError('an empty password is never accepted');
     const client = await openLdap(this.options, dn, password);
     await client.unbind().catch(() => undefined); // verified; the connection has served its purpose
   }
@@ -106,7 +106,7 @@ export class UcsDirectory implements DirectoryReader {
     return uuids;
   }
 
-  /** Runs `fn` with a bound ldapts client; errors become DirectoryErrors. */
+  /** Runs `fn` with a bound ldapts client; errors become LdapErrors. */
   async withClient<T>(operation: string, fn: (client: Client) => Promise<T>): Promise<T> {
     const client = await openLdap(this.options, this.options.bindDn, this.options.password);
     try {

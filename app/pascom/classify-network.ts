@@ -2,23 +2,9 @@
  * Socket and TLS failures → PascomError. Certificate problems are permanent (the admin must
  * act); every other network failure is transient.
  */
+import { CERTIFICATE_CODES, HANDSHAKE_CODES, errnoOf as errorCode } from '../net/error-codes.js';
 import type { RequestContext } from './classify.js';
 import { PascomError, PascomTlsError, PascomUnavailableError } from './errors.js';
-
-const CERTIFICATE_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-]);
-
-const HANDSHAKE_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 const NETWORK_HINTS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'connection refused: is pascom running and is the port in pascom.url right?',
@@ -31,11 +17,6 @@ const NETWORK_HINTS: Readonly<Record<string, string>> = {
   ENETUNREACH: 'network unreachable',
   ECONNABORTED: 'connection aborted',
 };
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
-}
 
 function tlsMessage(code: string, origin: string): string {
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {

@@ -5,13 +5,15 @@
  */
 import type { PascomIdentity, PascomPort } from '../core/ports.js';
 import type { PascomRecord } from '../core/types.js';
-import { fillPath, resolveApiTable } from './api-table.js';
+import { fillPath, fillProfile, resolveApiTable } from './api-table.js';
 import type { PascomApiOverrides, PascomApiTable } from './api-table.js';
+import { ApplyBatch } from './apply-batch.js';
 import { classifyPascomResponse } from './classify.js';
 import type { RequestContext } from './classify.js';
-import { PascomProtocolError } from './errors.js';
-import { probeConnection } from './test-connection.js';
-import type { ConnectionReport } from './test-connection.js';
+import { CSV_CONTENT_TYPE } from './csv.js';
+import { PascomListCappedError, PascomProtocolError } from './errors.js';
+import { describeInstance, probeConnection } from './test-connection.js';
+import type { ConnectionReport, InstanceFacts } from './test-connection.js';
 import { Transport } from './transport.js';
 import type { RawResponse } from './transport.js';
 import { fromWire, isJsonObject, toWire } from './wire.js';
@@ -57,9 +59,28 @@ function basicAuthorization(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 }
 
+/** Pages read at most: a server that ignores the paging parameters must not keep us reading. */
+const MAX_PAGES = 10_000;
+
+/** An answer without content: 204, or 2xx with an empty body (some pascom reads answer so). */
+function isEmpty(response: RawResponse): boolean {
+  return response.status === 204 || response.bodyText.trim() === '';
+}
+
+/** The login a refused push names (`{"error", "field", "login"}`), so one bad record fails alone. */
+function recordLoginOf(bodyText: string): string | undefined {
+  try {
+    const json: unknown = JSON.parse(bodyText);
+    return isJsonObject(json) && typeof json['login'] === 'string' ? json['login'] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class PascomClient implements PascomPort {
   readonly table: PascomApiTable;
   private readonly transport: Transport;
+  private readonly applyBatch: ApplyBatch | undefined;
   private readonly connectTimeoutMs: number;
   private readonly tls: { ca: string | undefined; rejectUnauthorized: boolean };
 
@@ -75,10 +96,52 @@ export class PascomClient implements PascomPort {
       concurrency: positive('concurrency', options.concurrency ?? 8),
       ...this.tls,
     });
+    const apply = this.table.paths.apply;
+    this.applyBatch =
+      apply === undefined
+        ? undefined
+        : new ApplyBatch(async () => {
+            await this.call('POST', apply, undefined);
+          });
   }
 
+  /**
+   * Every identity. Read page by page when `pascom.api.paging` is set; otherwise a list exactly
+   * as long as the cap is refused (PascomListCappedError), because it may be cut off.
+   */
   async listIdentities(): Promise<PascomIdentity[]> {
-    const response = await this.call('GET', fillPath(this.table.paths.list), undefined);
+    const paging = this.table.list.paging;
+    if (paging === undefined) {
+      const identities = await this.listPage(fillPath(this.table.paths.list));
+      const cap = this.table.list.cap;
+      if (cap > 0 && identities.length === cap) throw new PascomListCappedError(cap);
+      return identities;
+    }
+    const all: PascomIdentity[] = [];
+    let previousFirst: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const query = new URLSearchParams({
+        [paging.limitParam]: String(paging.pageSize),
+        [paging.offsetParam]: String(page * paging.pageSize),
+      });
+      const identities = await this.listPage(`${fillPath(this.table.paths.list)}?${query.toString()}`);
+      const first = identities[0]?.[this.table.fields.login];
+      if (page > 0 && first !== undefined && first === previousFirst)
+        throw new PascomProtocolError(
+          `pascom answered the same page of identities for offset ${page * paging.pageSize}: it ignores ` +
+            `${paging.limitParam}/${paging.offsetParam}; check pascom.api.paging against the instance's REST documentation`,
+        );
+      previousFirst = first;
+      all.push(...identities);
+      if (identities.length < paging.pageSize) return all;
+    }
+    throw new PascomProtocolError(`pascom's identity list did not end within ${MAX_PAGES} pages`);
+  }
+
+  /** The identity list as pascom answers it, without the cap check (for Test connection). */
+  async listPage(path: string): Promise<PascomIdentity[]> {
+    const response = await this.call('GET', path, undefined);
+    if (isEmpty(response)) return [];
     const json = this.parse(response, { method: 'GET', path: this.table.paths.list });
     if (!Array.isArray(json))
       throw new PascomProtocolError(`pascom's identity list is not a JSON array`, { status: response.status });
@@ -91,36 +154,70 @@ export class PascomClient implements PascomPort {
 
   async getIdentity(login: string): Promise<PascomIdentity | undefined> {
     const response = await this.call('GET', fillPath(this.table.paths.get, login), undefined, login, [404]);
-    if (response.status === 404) return undefined;
+    if (response.status === 404 || isEmpty(response)) return undefined;
     return this.identity(response, undefined, { method: 'GET', path: this.table.paths.get, login });
   }
 
   async createIdentity(record: PascomRecord): Promise<PascomIdentity> {
     const login = record[this.table.fields.login];
-    const response = await this.call('POST', fillPath(this.table.paths.create), record, login);
-    return this.identity(response, record, { method: 'POST', path: this.table.paths.create, login });
+    return this.written(async () => {
+      const response = await this.call('POST', fillPath(this.table.paths.create), record, login);
+      return this.identity(response, record, { method: 'POST', path: this.table.paths.create, login });
+    });
   }
 
   async updateIdentity(login: string, record: PascomRecord): Promise<PascomIdentity> {
-    const response = await this.call('PUT', fillPath(this.table.paths.update, login), record, login);
-    return this.identity(response, record, { method: 'PUT', path: this.table.paths.update, login });
+    return this.written(async () => {
+      const response = await this.call('PUT', fillPath(this.table.paths.update, login), record, login);
+      return this.identity(response, record, { method: 'PUT', path: this.table.paths.update, login });
+    });
   }
 
   async deleteIdentity(login: string): Promise<boolean> {
-    const response = await this.call('DELETE', fillPath(this.table.paths.delete, login), undefined, login, [404]);
-    return response.status !== 404;
+    return this.written(async () => {
+      const response = await this.call('DELETE', fillPath(this.table.paths.delete, login), undefined, login, [404]);
+      return response.status !== 404;
+    });
   }
 
-  /** TCP, TLS and credentials, step by step, for the admin page and `auth-test`. */
-  testConnection(): Promise<ConnectionReport> {
-    return probeConnection(
+  /** Connector mode: the whole managed set as CSV to a connector profile. */
+  async pushCsv(profile: string, csv: string): Promise<void> {
+    const path = fillProfile(this.table.paths.push, profile);
+    const context: RequestContext = { method: 'POST', path, origin: this.transport.origin };
+    const response = await this.transport.send('POST', path, csv, context, CSV_CONTENT_TYPE);
+    const login = recordLoginOf(response.bodyText);
+    const error = classifyPascomResponse(response.status, response.headers, response.bodyText, { ...context, login });
+    if (error !== undefined) throw error;
+  }
+
+  /** TCP, TLS and credentials, step by step, then what the instance answers, for the admin page and `auth-test`. */
+  async testConnection(): Promise<ConnectionReport> {
+    let facts: InstanceFacts | undefined;
+    const report = await probeConnection(
       { origin: this.transport.origin, connectTimeoutMs: this.connectTimeoutMs, ...this.tls },
       async () => {
         const list = `${fillPath(this.table.paths.list)}?limit=1`;
         const response = await this.call('GET', list, undefined);
         return `HTTP ${response.status}`;
       },
+      async () => {
+        facts = await describeInstance({
+          table: this.table,
+          list: () =>
+            this.table.list.paging === undefined
+              ? this.listPage(fillPath(this.table.paths.list))
+              : this.listIdentities(),
+          probe: async (path) => (await this.transport.send('GET', path, undefined, { method: 'GET', path })).status,
+        });
+        return facts.summary;
+      },
     );
+    return facts === undefined ? report : { ...report, instance: facts };
+  }
+
+  /** A write, followed by the apply step when the instance needs one. */
+  private written<T>(send: () => Promise<T>): Promise<T> {
+    return this.applyBatch === undefined ? send() : this.applyBatch.write(send);
   }
 
   /** Closes the kept-alive sockets. */

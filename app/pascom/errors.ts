@@ -121,3 +121,21 @@ export class PascomProtocolError extends PascomError {
     super(message, false, details);
   }
 }
+
+/**
+ * The identity list came back exactly as long as a known cap: it may be cut off, and a plan made
+ * from it would create, adopt or delete on a partial view. Retrying cannot help; the admin
+ * configures paging (or, when the instance really holds that many identities, the cap).
+ */
+export class PascomListCappedError extends PascomError {
+  override readonly name = 'PascomListCappedError';
+  constructor(readonly length: number) {
+    super(
+      `pascom listed exactly ${length} identities, the length at which pascom cuts its lists off by default; ` +
+        'the list may be incomplete, so nothing was planned from it. Set pascom.api.paging to the paging ' +
+        "parameters of the instance's REST documentation (Test connection shows the list length), or, if " +
+        `the instance really holds exactly ${length} identities, set pascom.api.listCap to 0`,
+      false,
+    );
+  }
+}

@@ -6,5 +6,6 @@ export type { RequestContext } from './classify.js';
 export { PascomClient } from './client.js';
 export type { PascomClientOptions } from './client.js';
 export * from './errors.js';
-export type { ConnectionReport, ConnectionStep } from './test-connection.js';
+export { CSV_CONTENT_TYPE, csvColumns, parseCsvRecords, toCsv } from './csv.js';
+export type { ConnectionReport, ConnectionStep, InstanceFacts } from './test-connection.js';
 export { fromWire, toWire } from './wire.js';

@@ -63,11 +63,17 @@ export class Transport {
   }
 
   /** `path` is below the services base (`/identity/jdoe`). */
-  send(method: string, path: string, body: string | undefined, context: RequestContext): Promise<RawResponse> {
+  send(
+    method: string,
+    path: string,
+    body: string | undefined,
+    context: RequestContext,
+    contentType = 'application/json',
+  ): Promise<RawResponse> {
     const fullPath = this.options.base.pathname + path;
     return this.semaphore.run(async () => {
       try {
-        return await this.exchange(method, fullPath, body, context);
+        return await this.exchange(method, fullPath, body, context, contentType);
       } catch (error) {
         if (!(error instanceof StaleSocketError)) throw error;
         // A kept-alive socket pascom had already closed (restart, idle timeout): the request
@@ -95,13 +101,13 @@ export class Transport {
     this.agent.destroy();
   }
 
-  private headers(body: string | undefined): Record<string, string> {
+  private headers(body: string | undefined, contentType: string): Record<string, string> {
     const authorization = this.options.authorization;
     if (body === undefined) return { authorization, accept: 'application/json' };
     return {
       authorization,
       accept: 'application/json',
-      'content-type': 'application/json',
+      'content-type': contentType,
       'content-length': String(Buffer.byteLength(body)),
     };
   }
@@ -111,6 +117,7 @@ export class Transport {
     path: string,
     body: string | undefined,
     context: RequestContext,
+    contentType = 'application/json',
   ): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const timers: NodeJS.Timeout[] = [];
@@ -133,7 +140,7 @@ export class Transport {
         path,
         method,
         agent: this.agent,
-        headers: this.headers(body),
+        headers: this.headers(body, contentType),
       };
       const req = send(target, (res) => {
         answered = true;

@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Store } from '../store/index.js';
 import type { SettledEvent } from '../sync/outbox-runner.js';
 import { EVENT_KIND, type EventPayload } from '../sync/listener-events.js';
+import { STATUS_KEYS } from '../sync/status.js';
 
 export class ConnectorMetrics {
   readonly registry = new Registry();
@@ -54,6 +55,16 @@ export class ConnectorMetrics {
       collect() {
         const oldest = store().outbox.stats().oldestCreatedAt;
         this.set(oldest === undefined ? 0 : Math.max(0, now() - oldest) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'pascom_connector_listener_mode',
+      help: 'The change source the listener runs (1 for the mode in force: syncrepl, translog, appcenter, poll, waiting; none when stopped)',
+      labelNames: ['mode'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.set({ mode: store().kv.get(STATUS_KEYS.listenerMode) ?? 'none' }, 1);
       },
     });
     new Gauge({

@@ -1,8 +1,9 @@
 /**
- * Applies one planned operation to pascom (outbox kind `apply`). Handlers converge (style.md
- * point 8): a create whose response was lost finds its identity on retry and adopts it, an
- * update of a vanished identity re-creates it, a delete of something absent succeeds — so
- * at-least-once delivery never creates anything twice.
+ * Applies one planned operation to pascom (outbox kind `apply`). Handlers converge: a create
+ * that may have been sent before (its row was claimed before: a lost answer, a crash) first asks
+ * pascom for the login and adopts what it finds instead of sending a second POST; an update of a
+ * vanished identity re-creates it, a delete of something absent succeeds — so at-least-once
+ * delivery never creates anything twice.
  */
 import type { PascomPort } from '../core/ports.js';
 import type { AnchorState, CreateOp, DeleteOp, Operation, PascomRecord, UpdateOp } from '../core/types.js';
@@ -56,8 +57,13 @@ export function createApplyHandler(deps: ApplyDeps): JobHandler {
         audit: { ...audit, action: 'skip', result: 'ok', detail: 'superseded by a newer change of the user' },
       };
     }
-    return applyOperation(deps, op, audit);
+    return applyOperation(deps, op, audit, { resend: row.attempts > 1 });
   };
+}
+
+export interface ApplyOptions {
+  /** The row was claimed before: its request may have reached pascom, its answer did not reach us. */
+  readonly resend?: boolean | undefined;
 }
 
 export type AuditBase = { actor: string; runId: number | undefined; uuid: string; login: string };
@@ -67,11 +73,12 @@ export async function applyOperation(
   deps: ApplyDeps,
   op: CreateOp | UpdateOp | DeleteOp,
   audit: AuditBase,
+  options: ApplyOptions = {},
 ): Promise<Settlement> {
   try {
     switch (op.kind) {
       case 'create':
-        return await applyCreate(deps, op, audit);
+        return await applyCreate(deps, op, audit, options.resend === true);
       case 'update':
         return await applyUpdate(deps, op, audit);
       case 'delete':
@@ -82,7 +89,21 @@ export async function applyOperation(
   }
 }
 
-async function applyCreate(deps: ApplyDeps, op: CreateOp, audit: AuditBase): Promise<Settlement> {
+async function applyCreate(deps: ApplyDeps, op: CreateOp, audit: AuditBase, resend: boolean): Promise<Settlement> {
+  if (resend) {
+    // The earlier POST may have created the identity: look before sending it again, so pascom
+    // never sees a second create for a login it already holds.
+    const existing = await deps.pascom.getIdentity(op.login);
+    const owner = deps.loginHolders.get(op.login);
+    if (existing !== undefined && (owner === undefined || owner.uuid === op.uuid)) {
+      if (!sameValues(existing, op.record)) await deps.pascom.updateIdentity(op.login, op.record);
+      return done(anchorFor(op, op.record, deps.roles), {
+        ...audit,
+        action: 'adopt',
+        detail: 'pascom had applied the earlier create whose answer was lost',
+      });
+    }
+  }
   try {
     await deps.pascom.createIdentity(op.record);
     return done(anchorFor(op, op.record, deps.roles), { ...audit, action: 'create', detail: fieldsOf(op.record) });
@@ -135,6 +156,11 @@ async function applyDelete(deps: ApplyDeps, op: DeleteOp, audit: AuditBase): Pro
 
 function done(anchor: AnchorState, audit: AuditBase & { action: string; detail: string }): Settlement {
   return { outcome: 'done', anchor: { save: anchor }, audit: { ...audit, result: 'ok' } };
+}
+
+/** pascom holds every value of `record` already (fields pascom adds of its own do not count). */
+function sameValues(existing: PascomRecord, record: PascomRecord): boolean {
+  return Object.entries(record).every(([field, value]) => existing[field] === value);
 }
 
 function fieldsOf(record: PascomRecord): string {

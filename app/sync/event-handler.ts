@@ -167,12 +167,12 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
     }
     const extension = op.kind === 'delete' ? undefined : op.record[rules.roles.extension];
     if (extension !== undefined) deps.reservations.reserve(extension, { uuid: op.uuid, login: op.login });
-    const settlement = await applyOperation({ ...deps, roles: rules.roles }, op, {
-      actor,
-      runId: undefined,
-      uuid: op.uuid,
-      login: op.login,
-    });
+    const settlement = await applyOperation(
+      { ...deps, roles: rules.roles },
+      op,
+      { actor, runId: undefined, uuid: op.uuid, login: op.login },
+      { resend: row.attempts > 1 },
+    );
     if (settlement.outcome === 'retry' && op.kind !== 'delete' && pushMayHaveLanded(op, rules.roles.login)) {
       return { ...settlement, anchor: { save: tentativeAnchor(op, rules.roles) } };
     }

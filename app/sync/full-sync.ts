@@ -43,6 +43,8 @@ export interface ImportResult {
   readonly failed: number;
   /** Changes still queued when the wait ended (pascom unavailable); `serve` keeps retrying them. */
   readonly queued: number;
+  /** Set when the import was refused because its plan deletes more than the reviewed one (`maxDeletes`). */
+  readonly refused?: { readonly deletes: number; readonly reviewed: number } | undefined;
 }
 
 export interface ImportOptions {
@@ -53,6 +55,11 @@ export interface ImportOptions {
   readonly onProgress?: ((progress: ImportProgress) => void) | undefined;
   /** Drains the queue; when absent (another process serves), the import only waits for it. */
   readonly runner: OutboxRunner | undefined;
+  /**
+   * The deletes of the plan the admin reviewed (a Simulate run). The import plans again; when
+   * the new plan deletes more than this, nothing is applied: the directory changed in between.
+   */
+  readonly maxDeletes?: number | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -89,6 +96,13 @@ export class FullSync {
       try {
         const plannedAt = this.now();
         const plan = await this.plan(options.confirmDeletes);
+        if (options.maxDeletes !== undefined && plan.summary.delete > options.maxDeletes) {
+          const refused = { deletes: plan.summary.delete, reviewed: options.maxDeletes };
+          const reason = `the plan now deletes ${refused.deletes} identities, the reviewed simulation ${refused.reviewed}; nothing was changed. Simulate again and review the deletes`;
+          store.runs.finish(runId, 'blocked', plan.summary, reason, this.now());
+          this.deps.logger.warn('import refused', { run: runId, trigger: options.trigger, reason });
+          return { runId, plan, status: 'blocked', delivered: 0, failed: 0, queued: 0, refused };
+        }
         if (plan.blocked !== undefined) {
           store.runs.finish(runId, 'blocked', plan.summary, blockedMessage(plan), this.now());
           this.deps.logger.warn('import blocked', {

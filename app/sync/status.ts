@@ -41,18 +41,21 @@ function loginOf(payload: string): string | undefined {
   return typeof parsed.op?.login === 'string' ? parsed.op.login : undefined;
 }
 
-export type ListenerHealth = 'healthy' | 'degraded' | 'notRunning';
+export type ListenerHealth = 'healthy' | 'waiting' | 'degraded' | 'notRunning';
 
 /** Reasons the listener records while it cannot follow the directory (see listener-runtime.ts). */
 const TROUBLE = /^(waiting|failed|stopped|reading the translog failed)\b/;
 
-/** The page's badge: not running, degraded (waiting for the first import, reconnecting, failed) or healthy. */
+/**
+ * The page's badge: not running, waiting (a fresh install before its first import: nothing is
+ * wrong, live sync starts on its own), degraded (reconnecting, failed, stopped) or healthy.
+ */
 export function listenerHealth(listener: {
   readonly mode?: string | undefined;
   readonly reason?: string | undefined;
 }): ListenerHealth {
   if (listener.mode === undefined) return 'notRunning';
-  if (listener.mode === 'waiting') return 'degraded';
+  if (listener.mode === 'waiting') return 'waiting';
   return listener.reason !== undefined && TROUBLE.test(listener.reason) ? 'degraded' : 'healthy';
 }
 

@@ -85,18 +85,53 @@ export function keepsStoredUcsPassword(form: UcsForm, config: Config): boolean {
   return form.password === '' && !form.useMachine && form.url === config.ucs.url && form.bindDn === config.ucs.bindDn;
 }
 
-export function validateUcsForm(
-  form: UcsForm,
-  config: Config,
-  machineDn: string | undefined,
-  t: Translate,
-): FieldErrors {
+/** The host of an `ldap://` or `ldaps://` URL, lower case; undefined when it does not parse. */
+export function ldapHostOf(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const host = new URL(url).hostname.toLowerCase();
+  return host === '' ? undefined : host.replace(/^\[(.*)\]$/, '$1');
+}
+
+/**
+ * Whether the machine account's password may go to the server this form names: only the
+ * container's own LDAP server (`$LDAP_SERVER_NAME`, where UCS created the account) and only
+ * over TLS (StartTLS or LDAPS). The password is the app's own identity in the domain; the form
+ * must not be a way to send it to another host, or in clear.
+ */
+export function machineSecretAllowed(form: UcsForm, ownLdapServer: string | undefined): boolean {
+  if (ownLdapServer === undefined || form.tls === 'none') return false;
+  return ldapHostOf(form.url) === ownLdapServer.trim().toLowerCase();
+}
+
+/** What the page knows about the container's machine account. */
+export interface MachineAccount {
+  /** `$LDAP_HOSTDN`, when set. */
+  readonly dn: string | undefined;
+  /** `$LDAP_SERVER_NAME`: the container's own LDAP server, when set. */
+  readonly ownLdapServer?: string | undefined;
+  /** The machine secret's file. Default `/etc/machine.secret`. */
+  readonly secretPath?: string | undefined;
+}
+
+/** Whether the form would send the machine secret: ticked, or the stored password when that is the secret's file. */
+export function usesMachineSecret(form: UcsForm, config: Config, machine: MachineAccount): boolean {
+  if (form.useMachine) return true;
+  return (
+    keepsStoredUcsPassword(form, config) && config.ucs.passwordFile === (machine.secretPath ?? MACHINE_SECRET_PATH)
+  );
+}
+
+export function validateUcsForm(form: UcsForm, config: Config, machine: MachineAccount, t: Translate): FieldErrors {
+  const machineDn = machine.dn;
+  const ownLdapServer = machine.ownLdapServer;
   const errors: FieldErrors = {};
   if (!isLdapUrl(form.url)) errors['url'] = t('val.ldapUrl');
   if (form.baseDn === '') errors['baseDn'] = t('val.required');
   if (form.bindDn === '') errors['bindDn'] = t('val.required');
   if (!looksLikeFilter(form.userFilter)) errors['userFilter'] = t('val.filter');
   if (form.useMachine && machineDn === undefined) errors['useMachine'] = t('val.machineUnavailable');
+  else if (usesMachineSecret(form, config, machine) && !machineSecretAllowed(form, ownLdapServer))
+    errors['useMachine'] = t('val.machineOwnServer', { host: ownLdapServer ?? '$LDAP_SERVER_NAME' });
   // A changed server or account never gets the stored password silently.
   if (!form.useMachine && form.password === '' && !keepsStoredUcsPassword(form, config))
     errors['password'] = t('val.required');

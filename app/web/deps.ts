@@ -18,7 +18,7 @@ export interface WebDeps {
   reload(): Promise<ReloadResult>;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Routes served under basePath without a session (healthz, metrics), mounted before auth. */
+  /** Routes served under basePath before the sign-in check (healthz, metrics); they see the session. */
   readonly publicRoutes?: Router | undefined;
   /** The next scheduled full sync, when a schedule is set (for the Automate section). */
   nextScheduledRun(): Date | undefined;

@@ -1,8 +1,9 @@
 /**
  * The admin page (design.md §1, §7): express 5 + ejs, served under `http.basePath`.
- * Order matters: security headers and static files, then the public routes (healthz,
- * metrics: no session), then language, session, CSRF, sign-in, and only then the sections,
- * which all require a signed-in UCS administrator. One error handler at the end.
+ * Order matters: security headers and static files, language, the original scheme, the session
+ * (stored only once someone signs in), then the health routes (healthz open, metrics for an
+ * administrator's session or a bearer token), CSRF, sign-in, and only then the sections, which
+ * all require a signed-in UCS administrator. One error handler at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -16,6 +17,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { takeFlash } from './middleware/flash.js';
 import { i18n } from './middleware/i18n.js';
 import { rateLimits } from './middleware/rate-limits.js';
+import { originalScheme, readDefaultGateway, trustProxySetting } from './middleware/proxy.js';
 import { securityHeaders, ucsOrigins } from './middleware/security.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { authenticationRoutes } from './routes/authentication.js';
@@ -36,11 +38,10 @@ export type { WebDeps, ReloadResult } from './deps.js';
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const SESSION_COOKIE = 'pascom_connector_sid';
 
-function sessionMiddleware(basePath: string): express.RequestHandler {
+function sessionMiddleware(basePath: string, secret: Buffer): express.RequestHandler {
   return session({
     name: SESSION_COOKIE,
-    // Random per process: a restart signs everyone out, which is fine for an admin page.
-    secret: randomBytes(32).toString('hex'),
+    secret: secret.toString('hex'),
     store: new MemorySessionStore({ ttlMs: IDLE_TIMEOUT_MS }),
     resave: false,
     saveUninitialized: false,
@@ -68,18 +69,21 @@ export function createWebApp(deps: WebDeps): express.Express {
   const config = deps.current().config;
   const basePath = config.http.basePath;
   const app = express();
-  app.set('trust proxy', config.http.trustProxy);
+  app.set('trust proxy', trustProxySetting(config.http.trustProxy, readDefaultGateway()));
   app.set('views', VIEWS_DIR);
   app.set('view engine', 'ejs');
   app.set('view cache', (deps.env ?? {})['NODE_ENV'] !== 'development');
   app.disable('x-powered-by');
 
+  // Random per process: a restart signs everyone out, which is fine for an admin page. The
+  // anonymous CSRF tokens get a key of their own.
+  const secret = randomBytes(32);
+  const csrf = { secret: randomBytes(32), path: basePath };
   const limits = rateLimits();
   const jobs = new SyncJobs();
   const base = Router();
   base.use(securityHeaders([...ucsOrigins(deps.env ?? {}), ...config.http.frameAncestors]));
   base.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
-  if (deps.publicRoutes !== undefined) base.use(deps.publicRoutes);
   base.use(i18n());
   base.use((req, res, next) => {
     res.locals.base = basePath;
@@ -93,14 +97,16 @@ export function createWebApp(deps: WebDeps): express.Express {
   });
   base.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 5000 }));
   base.use(express.json({ limit: '64kb' }));
-  base.use(sessionMiddleware(basePath));
+  base.use(originalScheme());
+  base.use(sessionMiddleware(basePath, secret));
   base.use((req, res, next) => {
     res.locals.user = req.session.user;
     next();
   });
-  base.use(csrfToken());
+  if (deps.publicRoutes !== undefined) base.use(deps.publicRoutes);
+  base.use(csrfToken(csrf));
   base.use(takeFlash());
-  base.use(csrfCheck());
+  base.use(csrfCheck(csrf));
   base.use(languageRoutes());
   base.use(loginRoutes(deps, limits));
   base.use(sectionRoutes(deps, jobs, limits));

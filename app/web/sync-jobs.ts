@@ -16,7 +16,7 @@ export interface ImportJob {
   readonly user: string;
   state: 'planning' | 'delivering' | 'finished' | 'failed';
   progress: ImportProgress;
-  result: Pick<ImportResult, 'status' | 'delivered' | 'failed' | 'queued' | 'runId'> | undefined;
+  result: Pick<ImportResult, 'status' | 'delivered' | 'failed' | 'queued' | 'runId' | 'refused'> | undefined;
   error: string | undefined;
 }
 
@@ -28,17 +28,37 @@ export class SyncJobs {
   /** Runs a simulation (reads UCS and pascom; changes nothing) and keeps its plan. */
   async simulate(app: App, user: string, confirmDeletes = false): Promise<number> {
     const { runId, plan } = await app.fullSync.simulate(`admin:${user}`, confirmDeletes);
+    this.keep(runId, plan);
+    return runId;
+  }
+
+  private keep(runId: number, plan: Plan): void {
     this.plans.set(runId, plan);
     for (const key of this.plans.keys()) if (this.plans.size > KEPT_PLANS) this.plans.delete(key);
-    return runId;
   }
 
   plan(runId: number): Plan | undefined {
     return this.plans.get(runId);
   }
 
-  /** Starts an import in the background; throws SyncBusyError at once when a run is going on. */
-  startImport(app: App, user: string, confirmDeletes: boolean): ImportJob {
+  /**
+   * The plan the admin reviewed, as far as the import must keep to it: its deletes. From the kept
+   * plan, else from the run history (the page was left open across a restart); undefined when
+   * the run is unknown or was no plan (a failed run).
+   */
+  reviewedDeletes(app: App, runId: number): number | undefined {
+    const kept = this.plans.get(runId);
+    if (kept !== undefined) return kept.summary.delete;
+    const run = app.store.runs.recent(50).find((candidate) => candidate.id === runId);
+    return run?.summary?.delete ?? undefined;
+  }
+
+  /**
+   * Starts an import in the background; throws SyncBusyError at once when a run is going on.
+   * `maxDeletes` binds it to the reviewed plan: an import whose fresh plan deletes more is
+   * refused, and that plan is kept under the import's run id for review.
+   */
+  startImport(app: App, user: string, confirmDeletes: boolean, maxDeletes: number): ImportJob {
     if (app.fullSync.running) throw new SyncBusyError();
     const job: ImportJob = {
       id: this.nextImportId++,
@@ -54,6 +74,7 @@ export class SyncJobs {
       .import({
         trigger: `admin:${user}`,
         confirmDeletes,
+        maxDeletes,
         waitMs: IMPORT_WAIT_MS,
         runner: app.runner,
         onProgress: (progress) => {
@@ -68,7 +89,9 @@ export class SyncJobs {
           failed: result.failed,
           queued: result.queued,
           runId: result.runId,
+          refused: result.refused,
         };
+        if (result.refused !== undefined) this.keep(result.runId, result.plan);
         job.state = 'finished';
         app.logger.info('import from the admin page finished', {
           user,

@@ -32,4 +32,5 @@ export function changedSettings(
 ): SettingChange[];
 export function applyToYaml(text: string, changes: readonly SettingChange[], passwordFile?: string): string;
 export function writePrivate(file: string, text: string): void;
+export function readPlainFile(file: string): string | undefined;
 export function applySettings(paths?: SettingsPaths, env?: Record<string, string | undefined>): string[];

@@ -14,12 +14,19 @@
  * (0600) and deleted, so the App settings form never shows it back; an empty field keeps the
  * stored password.
  *
+ * This runs as root, but conf/ belongs to the app user: whoever controls the app process can put
+ * symbolic links, hard links or FIFOs there. So no path in conf/ is ever followed: files are
+ * opened with O_NOFOLLOW and must be plain files with one link, and new files are created
+ * exclusively under a random name and renamed into place (a rename replaces a link, it never
+ * writes through it).
+ *
  * Usage: apply-settings.mjs [--ucr FILE] [--config FILE] [--state FILE]
  *                           [--password-setting FILE] [--password-file FILE]
  */
 import {
   closeSync,
-  existsSync,
+  constants,
+  fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -28,7 +35,8 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import console from 'node:console';
 import process from 'node:process';
@@ -134,27 +142,53 @@ export function applyToYaml(text, changes, passwordFile) {
   return doc.toString();
 }
 
-/** Writes a private file atomically: created 0600 (never with the umask's mode), then renamed. */
+/**
+ * Writes a private file atomically: a new file (O_EXCL, O_NOFOLLOW, mode 0600 from the start)
+ * under a random name in the same directory, then renamed over the target.
+ */
 export function writePrivate(file, text) {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     writeSync(fd, text);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    unlinkSync(tmp);
+    throw error;
   }
+  closeSync(fd);
   renameSync(tmp, file);
 }
 
-function readIfExists(file) {
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+/**
+ * The text of a plain file, or undefined when there is none. Refuses (throws) a symbolic link,
+ * anything but a regular file (a FIFO would block), and a file with more than one hard link.
+ */
+export function readPlainFile(file) {
+  let fd;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new Error(`${file} is a symbolic link; refusing to follow it (remove it)`);
+    throw error;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`${file} is not a regular file; refusing to read it (remove it)`);
+    if (stat.nlink !== 1) throw new Error(`${file} has other hard links; refusing to read it (remove it)`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Moves a new password out of the App setting's file; undefined when none was entered. */
 function takeNewPassword(paths) {
-  const entered = readIfExists(paths.passwordSetting);
+  const entered = readPlainFile(paths.passwordSetting);
   if (entered === undefined) return undefined;
   unlinkSync(paths.passwordSetting);
   const password = entered.replace(/\r?\n$/, '');
@@ -165,15 +199,17 @@ function takeNewPassword(paths) {
 
 /** Runs one apply; returns the UCR keys written (never values: the password is among them). */
 export function applySettings(paths = DEFAULT_PATHS, env = process.env) {
-  const ucr = parseUcr(readIfExists(paths.ucr) ?? '');
+  // Read (and vet) config.yaml before the password setting's file is taken.
+  const configText = readPlainFile(paths.config) ?? '';
+  const ucr = parseUcr(readPlainFile(paths.ucr) ?? '');
   const current = currentValues(ucr, env);
-  const lastApplied = JSON.parse(readIfExists(paths.state) ?? '{}');
+  const lastApplied = JSON.parse(readPlainFile(paths.state) ?? '{}');
   const changes = changedSettings(current, lastApplied);
   const passwordFile = takeNewPassword(paths);
   const written = changes.map(({ setting }) => setting.key);
   if (passwordFile !== undefined) written.push(PASSWORD_SETTING_KEY);
   if (written.length > 0)
-    writePrivate(paths.config, applyToYaml(readIfExists(paths.config) ?? '', changes, passwordFile));
+    writePrivate(paths.config, applyToYaml(configText, changes, passwordFile));
   writePrivate(paths.state, `${JSON.stringify(current, null, 2)}\n`);
   return written;
 }

@@ -1,4 +1,5 @@
 /** A connector config file for a benchmark: the test slapd, a pascom endpoint, a temp data dir. */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ export interface BenchConfig {
   readonly config: Config;
   readonly configPath: string;
   readonly dataDir: string;
+  /** The bearer token `/metrics` accepts (`http.metricsTokenFile`). */
+  readonly metricsToken: string;
   cleanup(): Promise<void>;
 }
 
@@ -29,6 +32,9 @@ export async function benchConfig(
 ): Promise<BenchConfig> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pascom-bench-'));
   const configPath = join(dataDir, 'config.yaml');
+  const metricsToken = randomBytes(24).toString('hex');
+  const metricsTokenFile = join(dataDir, 'metrics.token');
+  await writeFile(metricsTokenFile, `${metricsToken}\n`, { mode: 0o600 });
   const base = {
     dataDir,
     ucs: { url: slapd.url, baseDn: slapd.baseDn, bindDn: slapd.computerDn, password: slapd.computerPassword },
@@ -43,10 +49,17 @@ export async function benchConfig(
     schedule: '',
     listener: { startAfterFirstImport: false },
     log: { level: 'warn' },
+    http: { metricsTokenFile },
   };
   await writeFile(configPath, stringify(merge(base, overrides)), { mode: 0o600 });
   const loaded = await loadConfig({ path: configPath, env: {} });
   if (!loaded.ok)
     throw new Error(`bench config invalid: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  return { config: loaded.config, configPath, dataDir, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+  return {
+    config: loaded.config,
+    configPath,
+    dataDir,
+    metricsToken,
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  };
 }

@@ -1,9 +1,9 @@
 /**
  * Does this server offer RFC 4533 on the configured base? Sends the Sync Request control as
  * critical with refreshOnly and a filter that matches nothing: without the syncprov overlay
- * slapd answers unavailableCriticalExtension (12) (design.md §3.3).
+ * slapd answers unavailableCriticalExtension (12).
  */
-import { LdapTimeoutError, SyncUnavailableError, type SyncreplError } from './errors.js';
+import { LdapTimeoutError, SyncUnavailableError, type LdapError } from '../../app/ldap/errors.js';
 import { SyncreplConnection, type SyncreplConnectionOptions } from './syncrepl-connection.js';
 
 export type ProbeResult = { readonly available: true } | { readonly available: false; readonly reason: string };
@@ -14,8 +14,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** Other failures (bind, TLS, network) are thrown as their typed errors: they say nothing about syncprov. */
 export async function probe(options: SyncreplConnectionOptions): Promise<ProbeResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let settle: (error: SyncreplError | undefined) => void = () => undefined;
-  const outcome = new Promise<SyncreplError | undefined>((resolve) => {
+  let settle: (error: LdapError | undefined) => void = () => undefined;
+  const outcome = new Promise<LdapError | undefined>((resolve) => {
     settle = resolve;
   });
   const connection = await SyncreplConnection.open(

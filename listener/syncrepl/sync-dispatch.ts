@@ -1,31 +1,32 @@
 /**
  * Turns the messages answering a sync search into `SyncEvent`s (pure; no socket). A malformed
- * message throws `SyncProtocolError`.
+ * message throws `LdapProtocolError`.
  */
-import { SyncProtocolError, errorFromResult } from './errors.js';
-import { OP, decodeEntry, decodeIntermediate, decodeResult, type LdapMessage } from './ldap-messages.js';
+import { LdapProtocolError, errorFromResult, type LdapErrorContext } from '../../app/ldap/errors.js';
+import { OP, decodeEntry, decodeIntermediate, decodeResult, type LdapMessage } from '../../app/ldap/ldap-messages.js';
 import {
   SYNC_OIDS,
   decodeSyncDoneValue,
   decodeSyncInfoValue,
   decodeSyncStateValue,
   type SyncInfoValue,
-} from './rfc4533-codec.js';
+} from '../../app/ldap/rfc4533-codec.js';
 import type { SyncEvent } from './sync-events.js';
 
-export function syncEventsOf(message: LdapMessage): SyncEvent[] {
+/** `ctx` names the server and bind DN in the error a failed search result becomes. */
+export function syncEventsOf(message: LdapMessage, ctx: LdapErrorContext): SyncEvent[] {
   switch (message.op.tag) {
     case OP.searchResultEntry:
       return [entryEvent(message)];
     case OP.intermediateResponse:
       return infoEvents(message);
     case OP.searchResultDone:
-      return [doneEvent(message)];
+      return [doneEvent(message, ctx)];
     case OP.searchResultReference:
       // Referrals point at other servers; the listener follows only its own.
       return [];
     default:
-      throw new SyncProtocolError(`Unexpected protocolOp 0x${message.op.tag.toString(16)} in a sync search`);
+      throw new LdapProtocolError(`Unexpected protocolOp 0x${message.op.tag.toString(16)} in a sync search`);
   }
 }
 
@@ -33,7 +34,7 @@ function entryEvent(message: LdapMessage): SyncEvent {
   const entry = decodeEntry(message.op);
   const control = message.controls.find((candidate) => candidate.type === SYNC_OIDS.state);
   if (control?.value === undefined)
-    throw new SyncProtocolError(`Entry ${entry.dn} arrived without a Sync State control`);
+    throw new LdapProtocolError(`Entry ${entry.dn} arrived without a Sync State control`);
   const state = decodeSyncStateValue(control.value);
   if (state.state === 'delete') return { type: 'delete', uuid: state.uuid, dn: entry.dn, cookie: state.cookie };
   return {
@@ -48,8 +49,8 @@ function entryEvent(message: LdapMessage): SyncEvent {
 
 function infoEvents(message: LdapMessage): SyncEvent[] {
   const { name, value } = decodeIntermediate(message.op);
-  if (name !== SYNC_OIDS.info) throw new SyncProtocolError(`Unexpected IntermediateResponse ${name ?? '(no name)'}`);
-  if (value === undefined) throw new SyncProtocolError('Sync Info without a value');
+  if (name !== SYNC_OIDS.info) throw new LdapProtocolError(`Unexpected IntermediateResponse ${name ?? '(no name)'}`);
+  if (value === undefined) throw new LdapProtocolError('Sync Info without a value');
   return fromInfo(decodeSyncInfoValue(value));
 }
 
@@ -68,9 +69,9 @@ function fromInfo(info: SyncInfoValue): SyncEvent[] {
   }
 }
 
-function doneEvent(message: LdapMessage): SyncEvent {
+function doneEvent(message: LdapMessage, ctx: LdapErrorContext): SyncEvent {
   const result = decodeResult(message.op);
-  if (result.code !== 0) return { type: 'error', error: errorFromResult('search', result.code, result.diagnostic) };
+  if (result.code !== 0) return { type: 'error', error: errorFromResult(result.code, result.diagnostic, ctx) };
   const control = message.controls.find((candidate) => candidate.type === SYNC_OIDS.done);
   const done =
     control?.value === undefined ? { cookie: undefined, refreshDeletes: false } : decodeSyncDoneValue(control.value);

@@ -3,7 +3,7 @@
  * Exactly one terminal event (`done` or `error`) ends a connection's stream, unless the
  * caller closed it.
  */
-import type { SyncreplError } from './errors.js';
+import type { LdapError } from '../../app/ldap/errors.js';
 
 export type SyncEvent =
   /** An entry with its attributes (`add`/`modify`), or only its DN (`present`, refresh phase). */
@@ -40,6 +40,6 @@ export type SyncEvent =
       readonly cookie?: string | undefined;
       readonly refreshDeletes: boolean;
     }
-  | { readonly type: 'error'; readonly error: SyncreplError };
+  | { readonly type: 'error'; readonly error: LdapError };
 
 export type SyncEventHandler = (event: SyncEvent) => void;

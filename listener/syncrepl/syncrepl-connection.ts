@@ -11,12 +11,14 @@ import type net from 'node:net';
 
 import {
   LdapConnectionError,
+  LdapProtocolError,
   LdapTimeoutError,
-  SyncProtocolError,
+  classifyLdapError,
   errorFromResult,
-  errorFromSocket,
-  type SyncreplError,
-} from './errors.js';
+  notLdapError,
+  type LdapError,
+  type LdapErrorContext,
+} from '../../app/ldap/errors.js';
 import {
   OP,
   NOTICE_OF_DISCONNECTION_OID,
@@ -27,10 +29,10 @@ import {
   encodeUnbind,
   extendedResponseName,
   type LdapMessage,
-} from './ldap-messages.js';
-import { START_TLS_MESSAGE_ID, openLdapSocket, type LdapSocketOptions } from './ldap-socket.js';
-import { MessageFramer } from './message-framer.js';
-import type { SyncMode } from './rfc4533-codec.js';
+} from '../../app/ldap/ldap-messages.js';
+import { START_TLS_MESSAGE_ID, openLdapSocket, type LdapSocketOptions } from '../../app/ldap/ldap-socket.js';
+import { MessageFramer } from '../../app/ldap/message-framer.js';
+import type { SyncMode } from '../../app/ldap/rfc4533-codec.js';
 import { syncEventsOf } from './sync-dispatch.js';
 import type { SyncEventHandler } from './sync-events.js';
 
@@ -59,11 +61,13 @@ const ALWAYS_REQUESTED = ['entryUUID', 'modifyTimestamp'];
 export class SyncreplConnection {
   private readonly framer = new MessageFramer();
   private readonly label: string;
+  /** What errors of the sync search name: the server, the operation and the bind DN. */
+  private readonly ctx: LdapErrorContext;
   /** Set once a terminal event was emitted or the caller closed: nothing more is reported. */
   private finished = false;
   private socketError: unknown;
   /** The bind in flight: its answer, or the failure that ends it first. */
-  private pendingBind: { onMessage(message: LdapMessage): void; onError(error: SyncreplError): void } | undefined;
+  private pendingBind: { onMessage(message: LdapMessage): void; onError(error: LdapError): void } | undefined;
   /** Resolves when the socket is closed, however that happened. */
   readonly closed: Promise<void>;
 
@@ -71,8 +75,10 @@ export class SyncreplConnection {
     private readonly socket: net.Socket,
     private readonly onEvent: SyncEventHandler,
     url: string,
+    bindDn: string,
   ) {
     this.label = url;
+    this.ctx = { url, operation: 'sync search', bindDn };
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => {
@@ -82,7 +88,7 @@ export class SyncreplConnection {
       this.fail(
         this.socketError === undefined
           ? new LdapConnectionError(`The LDAP server ${url} closed the connection.`)
-          : errorFromSocket(this.socketError, url),
+          : classifyLdapError(this.socketError, this.ctx),
       ),
     );
   }
@@ -94,7 +100,7 @@ export class SyncreplConnection {
     onEvent: SyncEventHandler,
   ): Promise<SyncreplConnection> {
     const socket = await openLdapSocket(options);
-    const connection = new SyncreplConnection(socket, onEvent, options.url);
+    const connection = new SyncreplConnection(socket, onEvent, options.url, options.bindDn);
     try {
       await connection.bind(options.bindDn, options.password, options.timeoutMs ?? 10_000);
     } catch (error) {
@@ -129,10 +135,15 @@ export class SyncreplConnection {
   private bind(dn: string, password: string, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => settle(new LdapTimeoutError(`No answer to the bind from ${this.label} within ${timeoutMs} ms.`)),
+        () =>
+          settle(
+            new LdapTimeoutError(
+              `the UCS LDAP server at ${this.label} did not answer the bind in time (${timeoutMs} ms)`,
+            ),
+          ),
         timeoutMs,
       );
-      const settle = (error: SyncreplError | undefined): void => {
+      const settle = (error: LdapError | undefined): void => {
         clearTimeout(timer);
         this.pendingBind = undefined;
         if (error === undefined) resolve();
@@ -140,9 +151,13 @@ export class SyncreplConnection {
       };
       const onMessage = (message: LdapMessage): void => {
         if (message.op.tag !== OP.bindResponse)
-          return settle(new SyncProtocolError(`Expected a BindResponse, got 0x${message.op.tag.toString(16)}`));
+          return settle(new LdapProtocolError(`Expected a BindResponse, got 0x${message.op.tag.toString(16)}`));
         const result = decodeResult(message.op);
-        settle(result.code === 0 ? undefined : errorFromResult('bind', result.code, result.diagnostic));
+        settle(
+          result.code === 0
+            ? undefined
+            : errorFromResult(result.code, result.diagnostic, { ...this.ctx, operation: 'bind' }),
+        );
       };
       this.pendingBind = { onMessage, onError: settle };
       this.socket.write(encodeBind(BIND_ID, dn, password));
@@ -173,19 +188,16 @@ export class SyncreplConnection {
         this.dispatch(decodeMessage(raw));
       }
     } catch (error) {
-      this.fail(
-        error instanceof SyncProtocolError
-          ? error
-          : new SyncProtocolError(`Cannot decode a message from ${this.label}`, { cause: error }),
-      );
+      const operation = this.pendingBind === undefined ? this.ctx.operation : 'bind';
+      this.fail(notLdapError(error, { ...this.ctx, operation }));
     }
   }
 
   private dispatch(message: LdapMessage): void {
     if (message.messageId === 0 && message.op.tag === OP.extendedResponse) return this.onUnsolicited(message);
     if (message.messageId === BIND_ID && this.pendingBind !== undefined) return this.pendingBind.onMessage(message);
-    if (message.messageId !== SEARCH_ID) throw new SyncProtocolError(`Unexpected message id ${message.messageId}`);
-    for (const event of syncEventsOf(message)) {
+    if (message.messageId !== SEARCH_ID) throw new LdapProtocolError(`Unexpected message id ${message.messageId}`);
+    for (const event of syncEventsOf(message, this.ctx)) {
       if (event.type === 'error') return this.fail(event.error);
       this.onEvent(event);
       if (event.type === 'done') return this.finish();
@@ -204,7 +216,7 @@ export class SyncreplConnection {
     );
   }
 
-  private fail(error: SyncreplError): void {
+  private fail(error: LdapError): void {
     if (this.finished) return;
     this.finished = true;
     const bind = this.pendingBind;

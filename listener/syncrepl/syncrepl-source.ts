@@ -6,12 +6,23 @@
  * events are simply delivered again: the sink must be idempotent, which design.md §6 requires).
  */
 import type { Logger } from '../../app/core/ports.js';
-import { DEFAULT_BACKOFF, backoffDelay, realSleep, type BackoffPolicy, type Sleep } from './backoff.js';
-import { LdapConnectionError, SyncRefreshRequiredError, SyncSinkError, SyncreplError } from './errors.js';
+import { LdapConnectionError, LdapError, RESULT_CODES, SyncRefreshRequiredError } from '../../app/ldap/errors.js';
+import { DEFAULT_BACKOFF, realSleep, reconnectDelayMs, type BackoffPolicy, type Sleep } from '../reconnect.js';
 import { EventBatcher, type SyncSink } from './event-batcher.js';
 import { RefreshTracker } from './refresh-tracker.js';
 import type { SyncEventHandler } from './sync-events.js';
 import { SyncreplConnection, type SyncSearchRequest, type SyncreplConnectionOptions } from './syncrepl-connection.js';
+
+/** The injected sink failed to make a batch durable; the source reconnects from the stored cookie. */
+export class SyncSinkError extends LdapError {
+  override readonly name = 'SyncSinkError';
+  readonly retryable = true;
+  constructor(cause: unknown) {
+    super(`Storing sync events failed: ${cause instanceof Error ? cause.message : String(cause)}`, RESULT_CODES.other, {
+      cause,
+    });
+  }
+}
 
 export interface CookiePort {
   /** The cookie committed with the last durable batch, or undefined for a full refresh. */
@@ -23,7 +34,7 @@ export type SyncreplState = 'connecting' | 'refreshing' | 'persisting' | 'waitin
 export interface SyncreplStatus {
   readonly state: SyncreplState;
   /** Why the last session ended (set with `waiting` and `failed`). */
-  readonly error?: SyncreplError | undefined;
+  readonly error?: LdapError | undefined;
   /** Delay before the next attempt, ms (with `waiting`). */
   readonly retryInMs?: number | undefined;
 }
@@ -63,7 +74,7 @@ export interface SyncreplSourceOptions {
 }
 
 interface SessionEnd {
-  readonly error: SyncreplError | undefined;
+  readonly error: LdapError | undefined;
   /** The refresh completed, so the server accepted our state: reset the backoff. */
   readonly healthy: boolean;
 }
@@ -115,7 +126,7 @@ export class SyncreplSource {
         });
         await this.options.resetState();
       }
-      const retryInMs = backoffDelay(attempt++, random, this.options.backoff ?? DEFAULT_BACKOFF);
+      const retryInMs = reconnectDelayMs(attempt++, random, this.options.backoff ?? DEFAULT_BACKOFF);
       // A failure to store events is ours to fix (say, a full disk): the admin must see it.
       if (error instanceof SyncSinkError)
         this.options.logger?.error('syncrepl: the changes could not be stored; reading them again', {
@@ -138,7 +149,7 @@ export class SyncreplSource {
     const cookie = emptyToUndefined(this.options.cookies.loadCookie());
     const tracker = new RefreshTracker(cookie !== undefined);
     let connection: SyncConnection | undefined;
-    const finish = (error: SyncreplError | undefined): void => resolveEnd({ error, healthy: tracker.persisting });
+    const finish = (error: LdapError | undefined): void => resolveEnd({ error, healthy: tracker.persisting });
     const flow = { pause: () => connection?.pause(), resume: () => connection?.resume() };
     const batcher = new EventBatcher(
       this.options.sink,
@@ -163,7 +174,7 @@ export class SyncreplSource {
         onEvent,
       );
     } catch (error) {
-      return { error: asSyncreplError(error), healthy: false };
+      return { error: asLdapError(error), healthy: false };
     }
     if (!this.stopping) this.status({ state: 'refreshing' });
     const end = this.stopping ? undefined : await ended;
@@ -187,8 +198,8 @@ function emptyToUndefined(cookie: string | undefined): string | undefined {
   return cookie === '' ? undefined : cookie;
 }
 
-function asSyncreplError(error: unknown): SyncreplError {
-  if (error instanceof SyncreplError) return error;
+function asLdapError(error: unknown): LdapError {
+  if (error instanceof LdapError) return error;
   return new LdapConnectionError(
     `Connecting for the sync search failed: ${error instanceof Error ? error.message : String(error)}`,
     { cause: error },

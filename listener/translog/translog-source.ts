@@ -24,7 +24,7 @@
  * database) restarts from the current id with a warning: a full sync reconciles the rest.
  */
 import type { Anchor } from '../../app/core/types.js';
-import { DEFAULT_BACKOFF, backoffDelay, realSleep, type Sleep } from '../syncrepl/backoff.js';
+import { DEFAULT_BACKOFF, realSleep, reconnectDelayMs, type Sleep } from '../reconnect.js';
 import type { NotifierPort } from './notifier-client.js';
 
 export interface TranslogTransaction {
@@ -148,7 +148,7 @@ export class TranslogSource {
         this.setStatus({ state: 'failed', reason: `reading the translog failed: ${message(error)}` });
         this.options.logger.warn('reading the UCS translog failed; will try again', { error: message(error) });
         await this.sleep(
-          backoffDelay(failures++, this.random, { baseMs: Math.min(1000, this.options.intervalMs), capMs: 30_000 }),
+          reconnectDelayMs(failures++, this.random, { baseMs: Math.min(1000, this.options.intervalMs), capMs: 30_000 }),
           signal,
         );
       }
@@ -287,7 +287,7 @@ export class TranslogSource {
   }
 
   private notifierDown(error: unknown): void {
-    const delay = backoffDelay(this.notifierFailures++, this.random, DEFAULT_BACKOFF);
+    const delay = reconnectDelayMs(this.notifierFailures++, this.random, DEFAULT_BACKOFF);
     this.notifierRetryAt = this.now() + delay;
     this.pollingReason = `the UCS notifier is unreachable (${message(error)}): polling cn=translog every ${this.options.intervalMs} ms`;
     if (this.status?.state !== 'polling') this.options.logger.warn(this.pollingReason, { retryInMs: delay });

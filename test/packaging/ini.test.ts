@@ -123,6 +123,32 @@ describe('ucs-app.ini', () => {
     expect(['http', 'https', 'both']).toContain(app('WebInterfaceProxyScheme'));
   });
 
+  it('is proxied over HTTPS too: both ports are the container port, to plain HTTP inside', () => {
+    // UCS's Apache writes the 443 ProxyPass only when WebInterfacePortHTTPS equals the container
+    // port (10univention-appcenter in sites-available/ssl.d); "http" proxies both schemes to it.
+    expect(app('WebInterfacePortHTTPS')).toBe(String(HTTP_DEFAULTS.port));
+    expect(app('WebInterfacePortHTTP')).toBe(String(HTTP_DEFAULTS.port));
+    expect(app('WebInterfaceProxyScheme')).toBe('http');
+    expect(DOCKERFILE).toMatch(new RegExp(`^EXPOSE ${HTTP_DEFAULTS.port}$`, 'm'));
+  });
+
+  it('has a square SVG logo beside the ini and App catalog categories', () => {
+    const logo = app('Logo') ?? '';
+    expect(logo).toMatch(/^[\w.-]+\.svg$/);
+    const svg = readFileSync(join(ROOT, 'appcenter', logo), 'utf8');
+    const script =
+      'import sys, xml.etree.ElementTree as ET; r=ET.parse(sys.argv[1]).getroot(); print(r.tag, r.get("viewBox"))';
+    const [tag, ...viewBox] = execFileSync('python3', ['-c', script, join(ROOT, 'appcenter', logo)], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split(' ');
+    expect(tag).toBe('{http://www.w3.org/2000/svg}svg');
+    expect(viewBox[2]).toBe(viewBox[3]);
+    expect(svg).not.toMatch(/<script|xlink:href="http|href="http/);
+    expect(iniList(app('AppCategories')).length).toBeGreaterThan(0);
+  });
+
   it('listens to users/user with listener format version 2 and ships a listener_trigger (INI-24, INI-25)', () => {
     const modules = iniList(app('ListenerUDMModules'));
     expect(modules).toEqual(['users/user']);
@@ -188,10 +214,13 @@ describe('appcenter/ upload files', () => {
   const shipped = readdirSync(join(ROOT, 'appcenter')).filter((name) =>
     statSync(join(ROOT, 'appcenter', name)).isFile(),
   );
-  const scripts = shipped.filter((name) => !name.startsWith('README') && name !== 'settings');
+  const scripts = shipped.filter((name) => !name.startsWith('README') && name !== 'settings' && !name.endsWith('.svg'));
 
   it('holds only file names the App Center knows (FILE-01)', () => {
-    expect(shipped.filter((name) => !KNOWN_APP_FILES.includes(name) && !/^README(_|$)/.test(name))).toEqual([]);
+    const logos = [app('Logo'), app('LogoDetailPage')];
+    expect(
+      shipped.filter((name) => !KNOWN_APP_FILES.includes(name) && !/^README(_|$)/.test(name) && !logos.includes(name)),
+    ).toEqual([]);
   });
 
   it.each(scripts)('starts %s with a shebang and uses LF line endings (FILE-02)', (name) => {

@@ -11,7 +11,6 @@ import { ConnectorMetrics } from '../../app/serve/metrics.js';
 import { healthRoutes } from '../../app/serve/health-routes.js';
 import { createWebApp, SESSION_COOKIE } from '../../app/web/index.js';
 import { startWebHarness, type WebHarness } from '../web/harness.js';
-import { Browserless } from '../web/http-client.js';
 import { mintToken } from '../web/sso.js';
 
 interface Layer {
@@ -57,7 +56,7 @@ beforeAll(async () => {
     logger: h.logs,
     nextScheduledRun: () => undefined,
     reload: () => Promise.resolve({ ok: true }),
-    publicRoutes: healthRoutes(() => h.app().store, new ConnectorMetrics(() => h.app().store, Date.now), Date.now),
+    publicRoutes: healthRoutes(() => h.app().store, new ConnectorMetrics(() => h.app().store, Date.now)),
   });
   const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;
   const base = h.app().config.http.basePath;
@@ -135,23 +134,34 @@ describe('session fixation', () => {
   it('does not sign in the session id an attacker planted before the login', async () => {
     const attacker = h.client();
     await attacker.get('/login');
-    const planted = attacker.cookieHeader();
-    expect(planted).toContain(`${SESSION_COOKIE}=`);
-    // The victim's browser carries the attacker's cookie (e.g. set through a sibling host) and signs in.
-    const victim = new Browserless(h.server.url);
-    const login = await victim.request('GET', '/login', { headers: { cookie: planted } });
-    victim.csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)?.[1] ?? '';
-    const signedIn = await victim.request('POST', '/login', {
-      form: { _csrf: victim.csrf, username: 'Administrator', password: h.slapd.adminPassword },
-      headers: { cookie: planted },
+    // The login form stores no session for an anonymous visitor, so there is no id to learn
+    // there; the attacker plants one of their own making next to the form's CSRF cookie.
+    expect(attacker.cookieHeader()).not.toContain(`${SESSION_COOKIE}=`);
+    const planted = `${attacker.cookieHeader()}; ${SESSION_COOKIE}=s%3Aplanted-by-attacker.c2lnbmF0dXJl`;
+    // The victim's browser carries the attacker's cookies (e.g. set through a sibling host) and
+    // signs in. Plain fetch: every request sends exactly the planted cookies.
+    const login = await fetch(`${h.server.url}/login`, { headers: { cookie: planted } });
+    const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
+    const signedIn = await fetch(`${h.server.url}/login`, {
+      method: 'POST',
+      headers: { cookie: planted, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        _csrf: token,
+        username: 'Administrator',
+        password: h.slapd.adminPassword,
+      }).toString(),
+      redirect: 'manual',
     });
     expect(signedIn.status).toBe(303);
     const issued = signedIn.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`)) ?? '';
     expect(issued).not.toBe('');
-    expect(planted).not.toContain(issued.split(';')[0] ?? '');
+    const issuedPair = issued.split(';')[0] ?? '';
+    expect(planted).not.toContain(issuedPair);
     // The planted id is not signed in; the new one is.
-    expect((await attacker.get('/status')).status).toBe(303);
-    expect((await victim.get('/status')).status).toBe(200);
+    const withPlanted = await fetch(`${h.server.url}/status`, { headers: { cookie: planted }, redirect: 'manual' });
+    expect(withPlanted.status).toBe(303);
+    const withIssued = await fetch(`${h.server.url}/status`, { headers: { cookie: issuedPair }, redirect: 'manual' });
+    expect(withIssued.status).toBe(200);
   });
 
   it('does not sign in a planted session id at single sign-on either', async () => {

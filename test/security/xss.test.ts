@@ -28,8 +28,11 @@ let page: Page;
 
 async function importAll(): Promise<void> {
   const client = await h.admin();
-  await client.follow(await client.post('/sync/import/prepare'));
-  const started = await client.post('/sync/import/start');
+  const confirm = await client.follow(await client.post('/sync/import/prepare'));
+  // The import is bound to the reviewed plan: its run id and delete count, as the form posts them.
+  const runId = /name="runId" value="(\d+)"/.exec(confirm.body)?.[1] ?? '';
+  const deletes = /name="deletes" value="(\d+)"/.exec(confirm.body)?.[1] ?? '';
+  const started = await client.post('/sync/import/start', { runId, deletes });
   const id = client.pathOf(started.location).split('/').pop() ?? '';
   await waitFor(
     async () => {

@@ -45,10 +45,14 @@ describe('the login form', () => {
     expect(page.body).toContain('Signed in as Administrator');
   });
 
-  it('refuses a user with the right password who is not an administrator with 403', async () => {
-    const res = await h.client().login('normal', NORMAL_PASSWORD);
-    expect(res.status).toBe(403);
-    expect(res.body).toContain('not an administrator');
+  it('refuses a user with the right password who is not an administrator exactly like a wrong password', async () => {
+    const notAdmin = await h.client().login('normal', NORMAL_PASSWORD);
+    const wrong = await h.client().login('normal', 'wrong-Secret-42');
+    expect([notAdmin.status, wrong.status]).toEqual([401, 401]);
+    // The same page: the form must not tell whether the password was right.
+    const alert = (body: string): string | undefined => /role="alert">([^<]*)</.exec(body)?.[1];
+    expect(alert(notAdmin.body)).toBe(alert(wrong.body));
+    expect(alert(notAdmin.body)).toContain('Wrong user name or password');
   });
 
   it('refuses a wrong password with 401 and never echoes the password', async () => {
@@ -146,19 +150,38 @@ describe('security headers', () => {
     expect(res.headers.get('x-frame-options')).toBeNull();
   });
 
+  /** The session cookie a sign-in sets, with extra request headers on the login POST. */
+  async function sessionCookie(headers: Record<string, string> = {}): Promise<string> {
+    const client = h.client();
+    await client.get('/login', headers);
+    const res = await client.request('POST', '/login', {
+      form: { _csrf: client.csrf, username: 'Administrator', password: h.slapd.adminPassword },
+      headers,
+    });
+    expect(res.status).toBe(303);
+    return res.headers.getSetCookie().find((c) => c.startsWith('pascom_connector_sid=')) ?? '';
+  }
+
   it('marks the session cookie HttpOnly and SameSite=Strict, scoped to the base path', async () => {
-    const res = await h.client().get('/login');
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pascom_connector_sid=')) ?? '';
+    const cookie = await sessionCookie();
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).toMatch(/Path=\/pascom-connector/);
     expect(cookie).not.toMatch(/Secure/);
   });
 
+  it('sets no session cookie for an anonymous visitor, only the signed CSRF cookie', async () => {
+    const res = await h.client().get('/login');
+    const cookies = res.headers.getSetCookie();
+    expect(cookies.some((c) => c.startsWith('pascom_connector_sid='))).toBe(false);
+    const csrf = cookies.find((c) => c.startsWith('pascom_connector_csrf=')) ?? '';
+    expect(csrf).toMatch(/HttpOnly/i);
+    expect(csrf).toMatch(/SameSite=Strict/i);
+    expect(csrf).toMatch(/Path=\/pascom-connector/);
+  });
+
   it('marks the cookie Secure behind a proxy that says the request was https', async () => {
-    const res = await h.client().get('/login', { 'x-forwarded-proto': 'https' });
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pascom_connector_sid=')) ?? '';
-    expect(cookie).toMatch(/Secure/);
+    expect(await sessionCookie({ 'x-forwarded-proto': 'https' })).toMatch(/Secure/);
   });
 });
 

@@ -8,7 +8,9 @@ let h: WebHarness;
 const JDOE_PASSWORD = 'jdoe-Pass-77';
 
 beforeAll(async () => {
-  h = await startWebHarness({ env: { LDAP_HOSTDN: 'cn=pascom,cn=computers,dc=example,dc=intranet' } });
+  h = await startWebHarness({
+    env: { LDAP_HOSTDN: 'cn=pascom,cn=computers,dc=example,dc=intranet', LDAP_SERVER_NAME: '127.0.0.1' },
+  });
   await h.udm.createUser({
     username: 'jdoe',
     firstname: 'John',
@@ -106,11 +108,16 @@ describe('Connection', () => {
 
   it('uses the machine account: bind DN from LDAP_HOSTDN and the machine secret file', async () => {
     const client = await h.admin();
-    expect((await client.post('/connection/ucs', ucsForm({ useMachine: '1', bindDn: 'ignored' }))).status).toBe(303);
+    // The machine secret goes only to the own LDAP server ($LDAP_SERVER_NAME) over TLS.
+    const form = ucsForm({ useMachine: '1', bindDn: 'ignored', tls: 'starttls' });
+    expect((await client.post('/connection/ucs', form)).status).toBe(303);
     const ucs = (await configFile())['ucs'];
     expect(ucs?.['bindDn']).toBe('cn=pascom,cn=computers,dc=example,dc=intranet');
     expect(ucs?.['passwordFile']).toBe(h.machineSecretFile);
     expect(ucs?.['password']).toBeUndefined();
+    // Back to the harness's plain connection for the other tests (this slapd has no TLS).
+    const restore = ucsForm({ password: h.slapd.computerPassword });
+    expect((await client.post('/connection/ucs', restore)).status).toBe(303);
   });
 
   it('shows validation errors next to the field, in German, and changes nothing', async () => {

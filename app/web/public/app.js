@@ -20,21 +20,28 @@
     });
   }
 
-  // Simulation result: filter the rows shown, as you type.
-  const plan = document.querySelector('table.js-plan');
-  const kind = document.querySelector('.js-filter-kind');
+  // Simulation report: filter the rows of every table as you type (a user's rows of the
+  // updates table form one group). The server filters too (Apply), for what is not shown.
+  const tables = Array.from(document.querySelectorAll('table.js-report'));
   const text = document.querySelector('.js-filter-text');
-  if (plan && kind && text) {
-    const rows = Array.from(plan.tBodies[0].rows);
+  if (tables.length > 0 && text) {
+    const units = [];
+    for (const table of tables) {
+      const groups = table.querySelectorAll('tbody.user-group');
+      if (groups.length > 0) units.push(...groups);
+      else for (const body of table.tBodies) units.push(...body.rows);
+    }
+    const count = document.querySelector('.js-count');
     const apply = () => {
-      const wanted = kind.value;
       const needle = text.value.trim().toLowerCase();
-      for (const row of rows) {
-        const show = (wanted === '' || row.dataset.kind === wanted) && (needle === '' || row.textContent.toLowerCase().includes(needle));
-        row.hidden = !show;
+      let shown = 0;
+      for (const unit of units) {
+        const show = needle === '' || unit.textContent.toLowerCase().includes(needle);
+        unit.hidden = !show;
+        if (show) shown++;
       }
+      if (count) count.textContent = needle === '' ? '' : shown + ' / ' + units.length;
     };
-    kind.addEventListener('change', apply);
     text.addEventListener('input', apply);
   }
 

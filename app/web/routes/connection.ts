@@ -5,6 +5,7 @@ import { MACHINE_SECRET_PATH } from '../../config/index.js';
 import { testUcsConnection, type UcsTestReport } from '../../directory/connection-test.js';
 import { createPascomClient } from '../../main.js';
 import type { ConnectionReport } from '../../pascom/test-connection.js';
+import { recordConnectionTest } from '../../sync/first-run.js';
 import { saveConfig } from '../config-edit.js';
 import {
   applyPascomForm,
@@ -40,6 +41,11 @@ export function connectionRoutes(deps: WebDeps): Router {
     const dn = deps.env?.['LDAP_HOSTDN']?.trim();
     return dn === undefined || dn === '' ? undefined : dn;
   };
+  /** The container's own LDAP server, the only one the machine secret is sent to. */
+  const ownLdapServer = (): string | undefined => {
+    const host = deps.env?.['LDAP_SERVER_NAME']?.trim();
+    return host === undefined || host === '' ? undefined : host;
+  };
   const page = (res: Response, state: PageState, status = 200): void => {
     const config = deps.current().config;
     res.status(status).render('connection', {
@@ -56,6 +62,11 @@ export function connectionRoutes(deps: WebDeps): Router {
           ? undefined
           : { ok: state.pascomTest.ok, steps: pascomStepViews(state.pascomTest.steps, res.locals.t) },
       machineDn: machineDn(),
+      // Connector mode's latency is its push interval: the page says so next to the pascom settings.
+      connectorMode:
+        config.pascom.delivery === 'connector'
+          ? { profile: config.pascom.connectorProfile ?? '', intervalMs: config.pascom.connectorPushIntervalMs }
+          : undefined,
     });
   };
 
@@ -65,7 +76,8 @@ export function connectionRoutes(deps: WebDeps): Router {
     const body = bodyOf(req);
     const config = deps.current().config;
     const form = readUcsForm(body, machineDn());
-    const errors = validateUcsForm(form, config, machineDn(), res.locals.t);
+    const machine = { dn: machineDn(), ownLdapServer: ownLdapServer(), secretPath: deps.machineSecretPath };
+    const errors = validateUcsForm(form, config, machine, res.locals.t);
     if (Object.keys(errors).length > 0) return page(res, { ucs: { ...form, password: '' }, ucsErrors: errors }, 422);
     if (text(body, 'action') === 'test') {
       const password = form.useMachine
@@ -84,6 +96,7 @@ export function connectionRoutes(deps: WebDeps): Router {
         },
         { probeSync: deps.probeSync?.bind(deps) },
       );
+      recordConnectionTest(deps.current().store, 'ucs', report.ok, deps.clock.now().getTime());
       return page(res, { ucs: { ...form, password: '' }, ucsTest: report });
     }
     const saved = await saveConfig(deps, req, (doc) => applyUcsForm(doc, form, deps.machineSecretPath));
@@ -110,7 +123,9 @@ export function connectionRoutes(deps: WebDeps): Router {
         pascom: { ...config.pascom, url: form.url, instance: form.instance, user: form.user, password },
       });
       try {
-        return page(res, { pascom: { ...form, password: '' }, pascomTest: await client.testConnection() });
+        const report = await client.testConnection();
+        recordConnectionTest(deps.current().store, 'pascom', report.ok, deps.clock.now().getTime());
+        return page(res, { pascom: { ...form, password: '' }, pascomTest: report });
       } finally {
         client.close();
       }

@@ -7,7 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import type { App } from '../../main.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { DirectoryBindError } from '../../directory/index.js';
-import { isGroupMember, userDnOf } from '../auth/admin-check.js';
+import { adminGroupDn, groupMembership, userDnOf, type Membership } from '../auth/admin-check.js';
 import { JtiStore } from '../auth/jti-store.js';
 import { verifySsoToken } from '../auth/sso-token.js';
 import type { WebDeps } from '../deps.js';
@@ -23,9 +23,20 @@ function field(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-async function isAdmin(app: App, userDn: string): Promise<boolean> {
-  return isGroupMember(app.directory, app.config.ucs.baseDn, app.config.http.adminGroup, userDn);
+function membershipOf(app: App, userDn: string): Promise<Membership> {
+  return groupMembership(
+    app.directory,
+    app.config.ucs.baseDn,
+    adminGroupDn(app.config.http, app.config.ucs.baseDn),
+    userDn,
+  );
 }
+
+/** Why a user with the right credentials is refused, for the log only: the page never says. */
+const REFUSALS: Record<Exclude<Membership, 'member'>, string> = {
+  'not-member': 'not in the admin group',
+  'no-such-group': 'the admin group does not exist (check http.adminGroupDn / http.adminGroup)',
+};
 
 export function loginRoutes(deps: WebDeps, limits: RateLimits): Router {
   const router = Router();
@@ -56,12 +67,14 @@ export function loginRoutes(deps: WebDeps, limits: RateLimits): Router {
       deps.logger.warn('admin page login refused: wrong password', { user: username });
       return loginPage(res, 401, 'login.failed', username);
     }
-    if (!(await isAdmin(app, dn))) {
-      deps.logger.warn('admin page login refused: not in the admin group', {
+    const membership = await membershipOf(app, dn);
+    if (membership !== 'member') {
+      deps.logger.warn(`admin page login refused: ${REFUSALS[membership]}`, {
         user: username,
-        group: app.config.http.adminGroup,
+        group: adminGroupDn(app.config.http, app.config.ucs.baseDn),
       });
-      return loginPage(res, 403, 'login.notAdmin', username);
+      // The same answer as a wrong password: the form does not tell who holds a valid password.
+      return loginPage(res, 401, 'login.failed', username);
     }
     await signIn(req, username);
     deps.logger.info('admin page login', { user: username, via: 'password' });
@@ -95,10 +108,11 @@ export function loginRoutes(deps: WebDeps, limits: RateLimits): Router {
       return loginPage(res, 401, 'sso.failed');
     }
     const dn = await userDnOf(app.directory, result.username);
-    if (dn === undefined || !(await isAdmin(app, dn))) {
-      deps.logger.warn('single sign-on refused: not an administrator', {
+    const membership = dn === undefined ? 'not-member' : await membershipOf(app, dn);
+    if (membership !== 'member') {
+      deps.logger.warn(`single sign-on refused: ${dn === undefined ? 'unknown user' : REFUSALS[membership]}`, {
         user: result.username,
-        group: app.config.http.adminGroup,
+        group: adminGroupDn(app.config.http, app.config.ucs.baseDn),
       });
       return loginPage(res, 401, 'sso.failed');
     }

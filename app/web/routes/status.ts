@@ -1,6 +1,11 @@
-/** Status: listener, queue, full sync, dead letters (retry/discard), recent audit entries, chart. No LDAP or pascom calls. */
+/**
+ * Status: the first-run checklist (until live sync runs), listener, queue, full sync, dead
+ * letters (retry/discard), recent audit entries in words, chart. No LDAP or pascom calls.
+ */
 import { Router, type Request } from 'express';
+import { readFirstRun } from '../../sync/first-run.js';
 import { listenerHealth, readStatus } from '../../sync/status.js';
+import { auditRow } from '../audit-view.js';
 import { deliveryChart } from '../chart.js';
 import type { WebDeps } from '../deps.js';
 import { addFlash } from '../middleware/flash.js';
@@ -24,7 +29,8 @@ export function statusRoutes(deps: WebDeps): Router {
       status,
       health,
       now,
-      audit: app.store.audit.recent(15),
+      firstRun: readFirstRun(app.store),
+      audit: app.store.audit.recent(15).map((entry) => auditRow(res.locals.t, entry)),
       chart: deliveryChart(app.store.audit.recent(5000), now),
       nextRun: deps.nextScheduledRun()?.getTime(),
       scheduled: app.config.schedule !== '',

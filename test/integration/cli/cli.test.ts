@@ -63,7 +63,7 @@ describe('pascom-connector CLI', () => {
     await fresh.cleanup();
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(result.code).toBe(0);
-    expect(Object.keys(json).sort()).toEqual(['create', 'delete', 'rejected', 'summary', 'update']);
+    expect(Object.keys(json).sort()).toEqual(['causes', 'create', 'delete', 'rejected', 'summary', 'update']);
     expect(Object.keys(json['summary'] as object).sort()).toEqual([
       'blocked',
       'create',

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { DirectoryUser } from '../../../app/core/types.js';
-import { DirectorySearchError } from '../../../app/directory/directory-errors.js';
 import { searchUsersWithLdapts } from '../../../app/directory/ldapts-user-search.js';
 import { UcsDirectory, type UcsDirectoryOptions } from '../../../app/directory/ucs-directory.js';
+import { LdapResultError } from '../../../app/ldap/errors.js';
 import { type SlapdHandle, startSlapd } from '../../fixtures/slapd/index.js';
 import { type GeneratedUser, generateUsers } from '../../fixtures/user-generator.js';
 
@@ -70,7 +70,7 @@ describe('paged read of a directory larger than the size limit', () => {
 
   it('hits the size limit as an account without a limits exception', async () => {
     const read = directory({ bindDn: slapd.adminDn, password: slapd.adminPassword }).readEnabledUsers();
-    await expect(read).rejects.toBeInstanceOf(DirectorySearchError);
+    await expect(read).rejects.toBeInstanceOf(LdapResultError);
     await expect(read).rejects.toMatchObject({ code: 4 });
   });
 

@@ -3,15 +3,15 @@ import net from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  DirectoryBindError,
-  DirectoryConnectionError,
-  DirectorySearchError,
-  DirectoryTimeoutError,
-  DirectoryTlsError,
-} from '../../../app/directory/directory-errors.js';
-import { UcsDirectory, type UcsDirectoryOptions } from '../../../app/directory/ucs-directory.js';
 import type { DirectoryUser } from '../../../app/core/types.js';
+import { UcsDirectory, type UcsDirectoryOptions } from '../../../app/directory/ucs-directory.js';
+import {
+  LdapBindError,
+  LdapConnectionError,
+  LdapResultError,
+  LdapTimeoutError,
+  LdapTlsError,
+} from '../../../app/ldap/errors.js';
 import { type SlapdHandle, startSlapd } from '../../fixtures/slapd/index.js';
 import { freePort } from '../../fixtures/slapd/process.js';
 import { Udm } from '../../fixtures/udm.js';
@@ -148,7 +148,7 @@ describe('UcsDirectory over TLS', () => {
 
   it('refuses ldaps:// with the wrong CA and names ucs.caFile', async () => {
     const read = directory({ url: slapd.ldapsUrl ?? '', ca: pem(slapd.wrongCaFile) }).readEnabledUsers();
-    await expect(read).rejects.toBeInstanceOf(DirectoryTlsError);
+    await expect(read).rejects.toBeInstanceOf(LdapTlsError);
     await expect(read).rejects.toThrow(/ucs\.caFile/);
   });
 
@@ -159,7 +159,7 @@ describe('UcsDirectory over TLS', () => {
 
   it('refuses StartTLS with the wrong CA and names ucs.caFile', async () => {
     const read = directory({ starttls: true, ca: pem(slapd.wrongCaFile) }).readEnabledUsers();
-    await expect(read).rejects.toBeInstanceOf(DirectoryTlsError);
+    await expect(read).rejects.toBeInstanceOf(LdapTlsError);
     await expect(read).rejects.toThrow(/ucs\.caFile/);
   });
 
@@ -180,38 +180,38 @@ describe('UcsDirectory over TLS', () => {
 });
 
 describe('UcsDirectory failures', () => {
-  it('reports a wrong password as DirectoryBindError', async () => {
-    await expect(directory({ password: 'wrong' }).readEnabledUsers()).rejects.toBeInstanceOf(DirectoryBindError);
+  it('reports a wrong password as LdapBindError', async () => {
+    await expect(directory({ password: 'wrong' }).readEnabledUsers()).rejects.toBeInstanceOf(LdapBindError);
   });
 
-  it('reports a closed port as DirectoryConnectionError', async () => {
+  it('reports a closed port as LdapConnectionError', async () => {
     const port = await freePort();
     const read = directory({ url: `ldap://127.0.0.1:${port}` }).readEnabledUsers();
-    await expect(read).rejects.toBeInstanceOf(DirectoryConnectionError);
+    await expect(read).rejects.toBeInstanceOf(LdapConnectionError);
   });
 
-  it('reports a base that does not exist as DirectorySearchError 32', async () => {
+  it('reports a base that does not exist as LdapResultError 32', async () => {
     const read = directory({ baseDn: `ou=missing,${slapd.baseDn}` }).readEnabledUsers();
-    await expect(read).rejects.toBeInstanceOf(DirectorySearchError);
+    await expect(read).rejects.toBeInstanceOf(LdapResultError);
     await expect(read).rejects.toMatchObject({ code: 32 });
   });
 
-  it('reports a server that accepts but never answers as DirectoryTimeoutError', async () => {
+  it('reports a server that accepts but never answers as LdapTimeoutError', async () => {
     await withFakeServer(
       () => undefined,
       async (url) => {
         const read = directory({ url, timeoutMs: 300 }).readEnabledUsers();
-        await expect(read).rejects.toBeInstanceOf(DirectoryTimeoutError);
+        await expect(read).rejects.toBeInstanceOf(LdapTimeoutError);
       },
     );
   });
 
-  it('reports a server that does not speak LDAP as DirectoryConnectionError', async () => {
+  it('reports a server that does not speak LDAP as LdapConnectionError', async () => {
     const http = (socket: net.Socket): void => {
       socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
     };
     await withFakeServer(http, async (url) => {
-      await expect(directory({ url }).readEnabledUsers()).rejects.toBeInstanceOf(DirectoryConnectionError);
+      await expect(directory({ url }).readEnabledUsers()).rejects.toBeInstanceOf(LdapConnectionError);
     });
   });
 });
@@ -251,8 +251,8 @@ describe('UcsDirectory.verifyPassword', () => {
   it.each([
     ['a wrong', 'Wrong-Horse-9'],
     ['an empty', ''],
-  ])('refuses %s password with DirectoryBindError', async (_name, password) => {
-    await expect(directory().verifyPassword(jurgen.dn, password)).rejects.toBeInstanceOf(DirectoryBindError);
+  ])('refuses %s password with LdapBindError', async (_name, password) => {
+    await expect(directory().verifyPassword(jurgen.dn, password)).rejects.toBeInstanceOf(LdapBindError);
   });
 });
 

@@ -120,7 +120,7 @@ it('survives slapd stopped for 30 s mid-burst, reports it, and delivers every ch
   expect(state.listenerReason()).toMatch(UNREACHABLE);
 
   await slapd.restart();
-  // The listener's reconnect backoff is capped at 30 s (listener/syncrepl/backoff.ts): allow that and more.
+  // The listener's reconnect backoff is capped at 30 s (listener/reconnect.ts): allow that and more.
   await waitFor(() => state.listenerReason() === LIVE_REASON, {
     timeoutMs: 45_000,
     intervalMs: 100,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { LdapBindError, LdapTlsError } from '../../../listener/syncrepl/errors.js';
+import { LdapBindError, LdapTlsError } from '../../../app/ldap/errors.js';
 import { probe } from '../../../listener/syncrepl/probe.js';
 import type { SyncEvent } from '../../../listener/syncrepl/sync-events.js';
 import { SyncreplConnection, type SyncreplConnectionOptions } from '../../../listener/syncrepl/syncrepl-connection.js';

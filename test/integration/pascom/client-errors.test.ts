@@ -213,12 +213,13 @@ describe('PascomClient: concurrency', () => {
 });
 
 describe('PascomClient.testConnection()', () => {
-  it('passes tcp and auth against a reachable pascom with the right password', async () => {
+  it('passes tcp, auth and the instance step against a reachable pascom with the right password', async () => {
     const report = await client.testConnection();
     expect(report.ok).toBe(true);
     expect(report.steps.map((step) => [step.name, step.ok])).toEqual([
       ['tcp', true],
       ['auth', true],
+      ['instance', true],
     ]);
   });
 

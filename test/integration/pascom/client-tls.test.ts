@@ -95,6 +95,7 @@ describe('PascomClient over https', () => {
         ['tcp', true],
         ['tls', true],
         ['auth', true],
+        ['instance', true],
       ]);
       expect(report.steps[1]?.detail).toMatch(/certificate verified/);
     } finally {

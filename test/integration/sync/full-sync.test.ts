@@ -81,6 +81,7 @@ describe('full sync', () => {
       post: {
         phonebook: [
           {
+            '028pho_bez': 'Anna Müller',
             '028pho_firstname': 'Anna',
             '028pho_lastname': 'Müller',
             '028pho_email': `${login}@example.com`,
@@ -124,6 +125,7 @@ describe('full sync', () => {
     const update = result.plan.operations.find((op) => op.kind === 'update' && op.login === login);
     expect(update?.kind === 'update' ? Object.keys(update.changes).sort() : []).toEqual([
       '003use_bez',
+      '028pho_bez',
       '028pho_lastname',
     ]);
     expect(writes(before).map((e) => `${e.method} ${e.login}`)).toEqual([`PUT ${login}`]);
@@ -147,6 +149,7 @@ describe('full sync', () => {
     const renamed = name('new');
     const { dn } = await h.udm.createUser({ username: login, firstname: 'Re', lastname: 'Name', activated: true });
     await c.importNow();
+    expect(identity(login)).toBeDefined();
     await h.udm.renameUser(dn, renamed);
     const before = lastSeq();
 
@@ -161,6 +164,7 @@ describe('full sync', () => {
     const login = name('deact');
     const { dn } = await h.udm.createUser({ username: login, firstname: 'De', lastname: 'Act', activated: true });
     await c.importNow();
+    expect(identity(login)).toBeDefined();
     await h.udm.deactivate(dn);
 
     const result = await c.importNow();
@@ -173,6 +177,7 @@ describe('full sync', () => {
     const login = name('gone');
     const { dn } = await h.udm.createUser({ username: login, firstname: 'Go', lastname: 'Ne', activated: true });
     await c.importNow();
+    expect(identity(login)).toBeDefined();
     await h.udm.deleteUser(dn);
 
     await c.importNow();
@@ -184,6 +189,7 @@ describe('full sync', () => {
     const login = name('dis');
     const { dn } = await h.udm.createUser({ username: login, firstname: 'Dis', lastname: 'Abled', activated: true });
     await c.importNow();
+    expect(identity(login)).toBeDefined();
     await h.udm.disableUser(dn);
 
     await c.importNow();
@@ -275,6 +281,7 @@ describe('full sync delete rules', () => {
     const login = name('keep');
     const { dn } = await h.udm.createUser({ username: login, firstname: 'Ke', lastname: 'Ep', activated: true });
     await c.importNow();
+    expect(identity(login)).toBeDefined();
     await h.udm.deactivate(dn);
 
     const result = await c.importNow();
@@ -295,6 +302,7 @@ describe('full sync delete rules', () => {
       });
     }
     await c.importNow();
+    expect(users.every((u) => identity(u.login) !== undefined)).toBe(true);
     for (const u of users) await h.udm.deactivate(u.dn);
 
     const blocked = await c.importNow(false);
@@ -312,6 +320,7 @@ describe('full sync delete rules', () => {
     const login = name('mover');
     const { dn } = await h.udm.createUser({ username: login, firstname: 'Mo', lastname: 'Ver', activated: true });
     await c.importNow();
+    expect(identity(login)).toBeDefined();
     await h.udm.moveUser(dn, h.slapd.outsideDn);
 
     await c.importNow();

@@ -21,7 +21,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
 export const LDAP_BASE = 'dc=example,dc=intranet';
-export const BIND_ARGS = ['--binddn', `uid=Administrator,cn=users,${LDAP_BASE}`, '--bindpwdfile', '/tmp/join.pwd'];
+/** The bind password file univention-run-join-scripts passes; FakeUcsHost writes it. */
+export const BIND_PASSWORD_FILE = join(tmpdir(), 'fake-ucs-join.pwd');
+export const BIND_PASSWORD = 'join-bind-password';
+export const BIND_ARGS = ['--binddn', `uid=Administrator,cn=users,${LDAP_BASE}`, '--bindpwdfile', BIND_PASSWORD_FILE];
+/** attributeTypes of cn=Subschema as univention-ldapsearch prints them (the part the join script reads). */
+export const SCHEMA_WITH_MOBYDICK = [
+  'dn: cn=Subschema',
+  "attributeTypes: ( 2.5.4.0 NAME 'objectClass' DESC 'RFC4512: object classes of the entity' EQUALITY objectIdentifierMatch )",
+  "attributeTypes: ( 2.5.4.3 NAME ( 'cn' 'commonName' ) DESC 'RFC4519: common name(s)' SUP name )",
+  "attributeTypes: ( 0.9.2342.19200300.100.1.1 NAME ( 'uid' 'userid' ) EQUALITY caseIgnoreMatch )",
+  "attributeTypes: ( 1.3.6.1.4.1.10176.1003.1 NAME 'univentionObjectType' DESC 'UDM module' )",
+  "attributeTypes: ( 1.3.6.1.4.1.10176.4200.99.1 NAME 'mobydickActivated' DESC 'pascom mobydick' SYNTAX 1.3.6.1.4.1.1466.115.121.1.7 )",
+  '',
+].join('\n');
 const HOST_PREFIXES = [
   '/usr/share/univention-appcenter/',
   '/usr/share/univention-lib/',
@@ -91,6 +104,129 @@ record ucr "$@"
 sed -n "s|^$2: ||p" "$UCS_STUB_ROOT/ucr"
 `;
 
+const UNIVENTION_APP_STUB = `#!/bin/bash
+# Recording stub of univention-app: "status" answers whether the container runs
+# (FAKE_CONTAINER_STOPPED, or only the first FAKE_CONTAINER_RUNNING_CHECKS checks succeed).
+${RECORD}
+record univention-app "$@"
+case "$1" in
+status)
+	[ -z "\${FAKE_CONTAINER_STOPPED:-}" ] || exit 1
+	if [ -n "\${FAKE_CONTAINER_RUNNING_CHECKS:-}" ]; then
+		echo x >>"$UCS_STUB_ROOT/status-checks"
+		[ "$(wc -l <"$UCS_STUB_ROOT/status-checks")" -le "$FAKE_CONTAINER_RUNNING_CHECKS" ] || exit 1
+	fi
+	echo "pascom-connector: running" ;;
+*) exit "\${UNIVENTION_APP_EXIT:-0}" ;;
+esac
+`;
+
+const LDAPSEARCH_STUB = `#!/bin/bash
+${RECORD}
+record univention-ldapsearch "$@"
+[ -z "\${LDAPSEARCH_EXIT:-}" ] || exit "$LDAPSEARCH_EXIT"
+cat "$UCS_STUB_ROOT/schema.ldif"
+`;
+
+const PYTHON_RECORDER = (python: string): string => `#!/bin/bash
+${RECORD}
+record python3 "$@"
+exec ${python} "$@"
+`;
+
+/** Stubs of univention.udm (simple UDM API) and univention.config_registry over the same object files. */
+const PYTHON_STUBS: Record<string, string> = {
+  'univention/__init__.py': '',
+  'univention/config_registry/__init__.py': `import os
+
+
+class ConfigRegistry(dict):
+    def load(self):
+        with open(os.path.join(os.environ['UCS_STUB_ROOT'], 'ucr')) as f:
+            for line in f:
+                if ': ' in line:
+                    key, value = line.rstrip('\\n').split(': ', 1)
+                    self[key] = value
+`,
+  'univention/udm/__init__.py': `import os
+
+ROOT = os.environ['UCS_STUB_ROOT']
+
+
+def record(*args):
+    with open(os.path.join(ROOT, 'calls.log'), 'a') as f:
+        f.write('\\t'.join(str(a) for a in args) + '\\n')
+
+
+def event(text):
+    with open(os.path.join(ROOT, 'events.log'), 'a') as f:
+        f.write(text + '\\n')
+
+
+class Props(object):
+    pass
+
+
+class Obj(object):
+    def __init__(self, module, dn=None):
+        self.module, self.dn, self.position, self.props = module, dn, None, Props()
+        if dn is not None:
+            with open(os.path.join(ROOT, 'ldap', dn)) as f:
+                for line in f.read().splitlines():
+                    key, value = line.split(': ', 1)
+                    if key != '__module':
+                        setattr(self.props, key, value)
+
+    def save(self):
+        props = self.props.__dict__
+        record('udm-python', 'save', self.module, self.dn or 'new', *sorted(props))
+        if self.dn is None:
+            self.dn = 'cn=%s,%s' % (props['name'], self.position)
+            if os.path.exists(os.path.join(ROOT, 'ldap', self.dn)):
+                raise Exception('Object exists: ' + self.dn)
+            event('CREATED ' + self.dn)
+        else:
+            event('MODIFIED ' + self.dn)
+        with open(os.path.join(ROOT, 'ldap', self.dn), 'w') as f:
+            f.write('__module: %s\\n' % self.module)
+            for key in sorted(props):
+                f.write('%s: %s\\n' % (key, props[key]))
+        return self
+
+
+class Module(object):
+    def __init__(self, name):
+        self.name = name
+
+    def new(self):
+        return Obj(self.name)
+
+    def get(self, dn):
+        return Obj(self.name, dn)
+
+
+class UDM(object):
+    @classmethod
+    def credentials(cls, identity, password, base=None, server=None, port=None):
+        with open(os.path.join(ROOT, 'bind.pwd')) as f:
+            expected = f.read().strip()
+        record('udm-python', 'credentials', identity, 'password-ok' if password == expected else 'password-wrong', base)
+        return cls()
+
+    @classmethod
+    def admin(cls):
+        record('udm-python', 'admin')
+        return cls()
+
+    def version(self, number):
+        record('udm-python', 'version', number)
+        return self
+
+    def get(self, name):
+        return Module(name)
+`,
+};
+
 const RECORDER_STUB = (name: string, exitVar: string): string => `#!/bin/bash
 ${RECORD}
 record ${name} "$@"
@@ -115,9 +251,10 @@ joinscript_save_current_version () {
 	grep -qxF "$JS_PACKAGE v$VERSION successful" "$STATUS" || echo "$JS_PACKAGE v$VERSION successful" >>"$STATUS"
 }
 joinscript_remove_script_from_status_file () { record joinscript_remove_script_from_status_file "$@"; sed -i "/^$1 v/d" "$STATUS"; }
-joinscript_container_is_running () { [ -z "\${FAKE_CONTAINER_STOPPED:-}" ]; }
-joinscript_container_file () { record joinscript_container_file "$@"; joinscript_container_is_running || die; printf '%s%s\\n' "$R/container" "$1"; }
-joinscript_run_in_container () { record joinscript_run_in_container "$@"; joinscript_container_is_running || die; }
+# As univention-appcenter's joinscripthelper.sh: the container helpers die when it is not running.
+joinscript_container_is_running () { univention-app status "$APP"; }
+joinscript_container_file () { record joinscript_container_file "$@"; joinscript_container_is_running 1>/dev/null || die; printf '%s/%s\\n' "$R/container" "$1"; }
+joinscript_run_in_container () { record joinscript_run_in_container "$@"; joinscript_container_is_running 1>/dev/null || die; univention-app shell "$APP" "$@"; }
 joinscript_register_schema () { record joinscript_register_schema "$@"; }
 ucs_registerLDAPExtension () { record ucs_registerLDAPExtension "$@"; }
 ucs_unregisterLDAPExtension () { record ucs_unregisterLDAPExtension "$@"; }
@@ -148,6 +285,15 @@ umc_policy_append () {
 umc_frontend_new_hash () { record umc_frontend_new_hash; }
 `;
 
+/** The python3 the stubs hand over to (not the recorder in the fake bin directory). */
+function realPython(): string {
+  for (const dir of (process.env['PATH'] ?? '').split(':')) {
+    const candidate = join(dir, 'python3');
+    if (dir !== '' && existsSync(candidate) && !candidate.includes('fake-ucs-')) return candidate;
+  }
+  return '/usr/bin/python3';
+}
+
 export interface RunResult {
   readonly status: number | null;
   readonly stdout: string;
@@ -168,7 +314,13 @@ export class FakeUcsHost {
     this.write(join(bin, 'univention-config-registry'), UCR_STUB, 0o755);
     this.write(join(bin, 'systemctl'), RECORDER_STUB('systemctl', 'SYSTEMCTL_EXIT'), 0o755);
     this.write(join(bin, 'docker'), RECORDER_STUB('docker', 'DOCKER_EXIT'), 0o755);
-    this.write(join(bin, 'univention-app'), RECORDER_STUB('univention-app', 'UNIVENTION_APP_EXIT'), 0o755);
+    this.write(join(bin, 'univention-app'), UNIVENTION_APP_STUB, 0o755);
+    this.write(join(bin, 'univention-ldapsearch'), LDAPSEARCH_STUB, 0o755);
+    this.write(join(bin, 'python3'), PYTHON_RECORDER(realPython()), 0o755);
+    for (const [file, text] of Object.entries(PYTHON_STUBS)) this.write(join(this.root, 'python', file), text);
+    this.write(join(this.root, 'schema.ldif'), SCHEMA_WITH_MOBYDICK);
+    this.write(join(this.root, 'bind.pwd'), `${BIND_PASSWORD}\n`);
+    if (!existsSync(BIND_PASSWORD_FILE)) writeFileSync(BIND_PASSWORD_FILE, `${BIND_PASSWORD}\n`, { mode: 0o600 });
     this.write(this.path('/usr/share/univention-appcenter/joinscripthelper.sh'), JOINSCRIPTHELPER_STUB);
     this.write(this.path('/usr/share/univention-lib/umc.sh'), UMC_SH_STUB);
     for (const file of ['ucr', 'status', 'services', 'services-elsewhere', 'calls.log', 'events.log'])
@@ -190,6 +342,16 @@ export class FakeUcsHost {
 
   addObject(dn: string, lines: readonly string[]): void {
     this.write(join(this.root, 'ldap', dn), `${lines.join('\n')}\n`);
+  }
+
+  /** Replaces the attributeTypes that univention-ldapsearch finds in cn=Subschema. */
+  setSchema(ldif: string): void {
+    this.write(join(this.root, 'schema.ldif'), ldif);
+  }
+
+  /** Writes conf/config.yaml as the app (or the administrator) left it. */
+  writeConfig(text: string): void {
+    this.write(join(this.confDir, 'config.yaml'), text);
   }
 
   /** ucs_isServiceUnused looks at every host: make another host offer `service`. */
@@ -214,7 +376,12 @@ export class FakeUcsHost {
   run(script: string, args: readonly string[], env: Record<string, string> = {}): RunResult {
     const result = spawnSync('bash', [script, ...args], {
       encoding: 'utf8',
-      env: { PATH: `${join(this.root, 'bin')}:${process.env['PATH'] ?? ''}`, UCS_STUB_ROOT: this.root, ...env },
+      env: {
+        PATH: `${join(this.root, 'bin')}:${process.env['PATH'] ?? ''}`,
+        PYTHONPATH: join(this.root, 'python'),
+        UCS_STUB_ROOT: this.root,
+        ...env,
+      },
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }

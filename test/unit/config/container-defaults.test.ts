@@ -50,6 +50,28 @@ describe('UCS container defaults', () => {
     expect(ucsIn(PASCOM_ONLY, CONTAINER_ENV, false).ucs.caFile).toBeUndefined();
   });
 
+  it('uses StartTLS with the UCS CA when the url comes from the container and the CA exists', () => {
+    const { ucs, taken } = ucsIn(PASCOM_ONLY, CONTAINER_ENV, true);
+    expect([ucs.url, ucs.starttls, ucs.caFile]).toEqual([
+      'ldap://primary.example.intranet:7389',
+      true,
+      '/etc/univention/ssl/ucsCA/CAcert.pem',
+    ]);
+    expect(taken).toEqual(['ucs.url', 'ucs.baseDn', 'ucs.bindDn', 'ucs.caFile', 'ucs.starttls', 'ucs.passwordFile']);
+  });
+
+  it('stays on plain LDAP when the UCS CA is missing (nothing to verify the server with)', () => {
+    expect(ucsIn(PASCOM_ONLY, CONTAINER_ENV, false).ucs.starttls).toBe(false);
+  });
+
+  it('keeps an explicit starttls: false, and leaves a url the file sets alone', () => {
+    expect(
+      ucsIn('ucs: {url: null, baseDn: null, bindDn: null, password: null, starttls: false}', CONTAINER_ENV, true).ucs
+        .starttls,
+    ).toBe(false);
+    expect(ucsIn('', CONTAINER_ENV, true).ucs.starttls).toBe(false);
+  });
+
   it('keeps values the file sets', () => {
     const { ucs, taken } = ucsIn('', CONTAINER_ENV);
     expect(ucs.url).toBe('ldap://ucs.example.intranet:7389');

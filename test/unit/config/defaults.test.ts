@@ -26,8 +26,11 @@ describe('configSchema defaults', () => {
     ['pascom.tlsVerify', (c: ConfigFile) => c.pascom.tlsVerify, true],
     ['pascom.timeoutMs', (c: ConfigFile) => c.pascom.timeoutMs, 10_000],
     ['pascom.concurrency', (c: ConfigFile) => c.pascom.concurrency, 8],
-    ['pascom.api', (c: ConfigFile) => c.pascom.api, {}],
-    ['extensions.digits', (c: ConfigFile) => c.extensions.digits, 3],
+    ['pascom.api', (c: ConfigFile) => c.pascom.api, { listCap: 100 }],
+    ['pascom.delivery', (c: ConfigFile) => c.pascom.delivery, 'identity'],
+    ['pascom.connectorPushIntervalMs', (c: ConfigFile) => c.pascom.connectorPushIntervalMs, 1000],
+    ['extensions.digits', (c: ConfigFile) => c.extensions.digits, undefined],
+    ['extensions.phonePrefix', (c: ConfigFile) => c.extensions.phonePrefix, undefined],
     ['extensions.pool', (c: ConfigFile) => c.extensions.pool, undefined],
     ['deletes.mode', (c: ConfigFile) => c.deletes.mode, 'delete'],
     ['deletes.maxPerRun', (c: ConfigFile) => c.deletes.maxPerRun, 10],
@@ -49,7 +52,7 @@ describe('configSchema defaults', () => {
       (c: ConfigFile) => c.http.ssoSecretFile,
       '/var/lib/univention-appcenter/apps/pascom-connector/conf/sso.secret',
     ],
-    ['http.trustProxy', (c: ConfigFile) => c.http.trustProxy, 'loopback, uniquelocal'],
+    ['http.trustProxy', (c: ConfigFile) => c.http.trustProxy, 'loopback, gateway'],
     ['dataDir', (c: ConfigFile) => c.dataDir, './data'],
     ['log.level', (c: ConfigFile) => c.log.level, 'info'],
   ])('defaults %s', (_key, read, expected) => {
@@ -122,6 +125,7 @@ describe('toSyncRules()', () => {
   it('parses the extension pool into an inclusive range', () => {
     expect(toExtensionRule(valid('extensions: {pool: "100-199", digits: 3}').extensions)).toEqual({
       digits: 3,
+      prefixes: [],
       pool: { from: 100, to: 199 },
     });
   });

@@ -32,6 +32,22 @@ describe('validateConfig() error messages', () => {
     ['pascom: {concurrency: 65}', 'pascom.concurrency', 'pascom.concurrency: 65 is above the maximum 64'],
     ['pascom: {concurrency: 0}', 'pascom.concurrency', 'pascom.concurrency: 0 is below the minimum 1'],
     [
+      'pascom: {delivery: connector}',
+      'pascom.connectorProfile',
+      'pascom.connectorProfile: is required when delivery is "connector"',
+    ],
+    ['pascom: {delivery: csv}', 'pascom.delivery', 'pascom.delivery: "csv" is not one of "identity", "connector"'],
+    [
+      'pascom: {connectorPushIntervalMs: 10}',
+      'pascom.connectorPushIntervalMs',
+      'pascom.connectorPushIntervalMs: 10 is below the minimum 100',
+    ],
+    [
+      'pascom: {api: {paging: {limitParam: limit}}}',
+      'pascom.api.paging.offsetParam',
+      'pascom.api.paging.offsetParam: is required',
+    ],
+    [
       'pascom: {api: {paths: {lst: "x/"}}}',
       'pascom.api.paths.lst',
       'pascom.api.paths.lst: unknown key (did you mean "list"?)',

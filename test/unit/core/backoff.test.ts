@@ -76,4 +76,13 @@ describe('backoffDelayMs()', () => {
   it('rounds a fractional Retry-After up', () => {
     expect(backoffDelayMs(1, { ...options, retryAfterMs: 1500.2 }, always(0))).toBe(1501);
   });
+
+  it('with equal jitter stays within [ceiling/2, ceiling], so no retry comes at once', () => {
+    const equal = { ...options, jitter: 'equal' as const };
+    for (let attempt = 1; attempt <= 12; attempt += 1) {
+      const ceiling = backoffCeilingMs(attempt, options.baseMs, options.capMs);
+      expect(backoffDelayMs(attempt, equal, always(0))).toBe(ceiling / 2);
+      expect(backoffDelayMs(attempt, equal, always(0.999999))).toBe(ceiling);
+    }
+  });
 });

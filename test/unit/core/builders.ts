@@ -34,7 +34,7 @@ export function rules(overrides: Partial<SyncRules> = {}): SyncRules {
   return {
     mapping: DEFAULT_MAPPING,
     roles: DEFAULT_ROLES,
-    extensions: { digits: 3, pool: { from: 100, to: 199 } },
+    extensions: { pool: { from: 100, to: 199 } },
     deletes: { mode: 'delete', maxPerRun: 10 },
     authExtern: false,
     disabledUsers: 'remove',
@@ -42,8 +42,10 @@ export function rules(overrides: Partial<SyncRules> = {}): SyncRules {
   };
 }
 
+/** A pascom identity as the default mapping writes it (the phonebook name follows `003use_bez`). */
 export function identity(login: string, fields: Record<string, string> = {}): PascomRecord {
-  return { '003use_name': login, '003use_bez': `User ${login}`, ...fields };
+  const name = fields['003use_bez'] ?? `User ${login}`;
+  return { '003use_name': login, '003use_bez': name, '028pho_bez': name, ...fields };
 }
 
 /** An anchor for `u` as if `record` had been pushed (login taken from the record). */

@@ -5,8 +5,8 @@ import type { ExtensionRule } from '../../../app/core/rules.js';
 import { dnOf, uuidOf } from './builders.js';
 
 const FIELD = '009ext_extension';
-const POOL: ExtensionRule = { digits: 3, pool: { from: 100, to: 104 } };
-const NO_POOL: ExtensionRule = { digits: 3, pool: undefined };
+const POOL: ExtensionRule = { pool: { from: 100, to: 104 } };
+const NO_POOL: ExtensionRule = { pool: undefined };
 
 function claim(login: string, candidate?: string, stored?: string): ExtensionClaim {
   return { uuid: uuidOf(login), dn: dnOf(login), login, candidate, stored };
@@ -149,5 +149,52 @@ describe('a single user (the listener path)', () => {
   it('is rejected when another anchor holds the number', () => {
     const out = allocate([claim('jdoe', '101')], [['101', managed('anna')]]);
     expect(reasonOf(out, 'jdoe').code).toBe('extension-conflict');
+  });
+});
+
+describe("pascom's extension rules", () => {
+  it.each([
+    ['006', 'leading-zero', 'starting with 0'],
+    ['0', 'single-digit', 'single-digit'],
+    ['7', 'single-digit', 'single-digit'],
+    ['110', 'emergency', '110 and 112'],
+    ['112', 'emergency', '110 and 112'],
+    ['12a', 'not-digits', 'digits only'],
+  ])('rejects the phone-derived number %j, naming the rule (%s)', (candidate, problem, words) => {
+    const phone = `+49 441 12345-${candidate}`;
+    const out = allocate([{ ...claim('jdoe', candidate), phone }]);
+    const reason = reasonOf(out, 'jdoe');
+    expect(reason).toMatchObject({ code: 'extension-invalid', params: { extension: candidate, problem, phone } });
+    expect(reason.message).toContain(words);
+    expect(reason.message).toContain(phone);
+  });
+
+  it('does not hand a refused number to anyone else either', () => {
+    const out = allocate([claim('a', '112'), claim('b')]);
+    expect(reasonOf(out, 'a').code).toBe('extension-invalid');
+    expect(extensionOf(out, 'b')).toBe('100');
+  });
+
+  it('skips 110 and 112 when drawing from the pool', () => {
+    const rule: ExtensionRule = { pool: { from: 109, to: 113 } };
+    const out = allocate([claim('a'), claim('b'), claim('c')], [], rule);
+    expect(['a', 'b', 'c'].map((login) => extensionOf(out, login))).toEqual(['109', '111', '113']);
+  });
+
+  it('skips single digits when drawing from the pool', () => {
+    const out = allocate([claim('a'), claim('b')], [], { pool: { from: 0, to: 11 } });
+    expect([extensionOf(out, 'a'), extensionOf(out, 'b')]).toEqual(['10', '11']);
+  });
+
+  it('counts a pool of refused numbers as exhausted', () => {
+    const out = allocate([claim('a')], [], { pool: { from: 110, to: 110 } });
+    expect(reasonOf(out, 'a').code).toBe('extension-pool-exhausted');
+  });
+
+  it('lets go of a stored pool number pascom refuses and draws a new one', () => {
+    const out = allocate([claim('jdoe', undefined, '110')], [['110', managed('jdoe')]], {
+      pool: { from: 100, to: 120 },
+    });
+    expect(extensionOf(out, 'jdoe')).toBe('100');
   });
 });

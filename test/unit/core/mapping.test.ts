@@ -5,7 +5,7 @@ import type { ExtensionRule, MappingRule } from '../../../app/core/rules.js';
 import type { Reason } from '../../../app/core/types.js';
 import { user } from './builders.js';
 
-const EXT: ExtensionRule = { digits: 3, pool: { from: 100, to: 199 } };
+const EXT: ExtensionRule = { pool: { from: 100, to: 199 } };
 
 function rule(field: string, sources: string[], extra: Partial<MappingRule> = {}): MappingRule {
   return { field, sources, transforms: [], required: false, policy: 'force', ...extra };
@@ -37,6 +37,7 @@ describe('the default mapping', () => {
     ['003use_bez', 'John Doe'],
     ['009ext_extension', '101'],
     ['016voi_email', 'john.doe@example.com'],
+    ['028pho_bez', 'John Doe'],
     ['028pho_firstname', 'John'],
     ['028pho_lastname', 'Doe'],
     ['028pho_email', 'john.doe@example.com'],
@@ -48,7 +49,7 @@ describe('the default mapping', () => {
 
   it('omits fields whose sources are empty', () => {
     const record = recordOf(mapUser(user('jdoe'), DEFAULT_MAPPING, EXT));
-    expect(Object.keys(record).sort()).toEqual(['003use_bez', '003use_name']);
+    expect(Object.keys(record).sort()).toEqual(['003use_bez', '003use_name', '028pho_bez']);
   });
 
   it('falls back to "givenName sn" when displayName is missing', () => {
@@ -207,7 +208,7 @@ describe('the extension candidate', () => {
     expect(recordOf(mapUser(u, DEFAULT_MAPPING, EXT))['009ext_extension']).toBe('205');
   });
 
-  it('follows the configured number of digits', () => {
+  it('follows extensions.digits when a config sets it', () => {
     const u = user('u', { telephoneNumber: '0441 123456' });
     expect(recordOf(mapUser(u, DEFAULT_MAPPING, { digits: 4, pool: undefined }))['009ext_extension']).toBe('3456');
   });

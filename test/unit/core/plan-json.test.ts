@@ -23,8 +23,8 @@ describe('planToJson', () => {
   });
   const json = planToJson(p);
 
-  it('has exactly the keys of design.md §5', () => {
-    expect(Object.keys(json).sort()).toEqual(['create', 'delete', 'rejected', 'summary', 'update']);
+  it('has exactly the keys of design.md §5, plus the grouped causes', () => {
+    expect(Object.keys(json).sort()).toEqual(['causes', 'create', 'delete', 'rejected', 'summary', 'update']);
     expect(Object.keys(json.summary).sort()).toEqual([
       'blocked',
       'create',
@@ -41,7 +41,12 @@ describe('planToJson', () => {
         uuid: user('fresh').uuid,
         dn: user('fresh').dn,
         login: 'fresh',
-        record: { '003use_name': 'fresh', '003use_bez': 'User fresh', '009ext_extension': '103' },
+        record: {
+          '003use_name': 'fresh',
+          '003use_bez': 'User fresh',
+          '028pho_bez': 'User fresh',
+          '009ext_extension': '103',
+        },
       },
     ]);
   });
@@ -78,7 +83,7 @@ describe('planToJson', () => {
       changes: { f: { from: 'x', to: undefined } },
       adopt: false,
     };
-    const out = planToJson({ operations: [op], summary: summarize([op]), blocked: undefined });
+    const out = planToJson({ operations: [op], summary: summarize([op]), blocked: undefined, causes: [] });
     expect(JSON.parse(JSON.stringify(out)).update[0].changes).toEqual({ f: { from: 'x', to: null } });
   });
 });

@@ -22,7 +22,12 @@ function generate(count: number): { users: DirectoryUser[]; identities: PascomRe
       attributes: { uid: [uid], displayName: [`User ${i}`], telephoneNumber: [`0441 1-${ext}`] },
     });
     if (i % 2 === 0) {
-      const record = { '003use_name': uid, '003use_bez': `User ${i}`, '009ext_extension': ext };
+      const record = {
+        '003use_name': uid,
+        '003use_bez': `User ${i}`,
+        '028pho_bez': `User ${i}`,
+        '009ext_extension': ext,
+      };
       identities.push(record);
       anchors.push({ uuid, login: uid, dn, extension: ext, record });
     }
@@ -35,7 +40,7 @@ describe('plan at scale', () => {
     const input = generate(100_000);
     const p = plan({
       ...input,
-      rules: rules({ extensions: { digits: 6, pool: undefined } }),
+      rules: rules({ extensions: { pool: undefined } }),
       todayDays: TODAY,
       confirmDeletes: false,
     });

@@ -47,6 +47,7 @@ describe('create', () => {
         '003use_bez': 'John Doe',
         '009ext_extension': '100',
         '016voi_email': 'j@example.com',
+        '028pho_bez': 'John Doe',
         '028pho_email': 'j@example.com',
       },
     });
@@ -251,6 +252,25 @@ describe('login conflicts', () => {
 });
 
 describe('extensions across the plan', () => {
+  it('moves a user synced with a cut extension (the old 3-digit default) to its direct-dial number', () => {
+    const u = user('jdoe', { telephoneNumber: '+49 441 12345-10006' });
+    const old = identity('jdoe', { '009ext_extension': '006' });
+    const p = planOf({ users: [u], identities: [old], anchors: [anchorOf(u, old, '006')] });
+    expect(opOf(p, u.uuid)).toMatchObject({
+      kind: 'update',
+      changes: { '009ext_extension': { from: '006', to: '10006' } },
+    });
+    expect(p.causes).toEqual([]);
+  });
+
+  it('keeps a stable extension and its notice for a user whose number has no recognisable extension', () => {
+    const s = synced('jdoe', { telephoneNumber: '+49 441 12345 10167' });
+    const p = planOf({ users: [s.user], identities: [s.identity], anchors: [s.anchor] });
+    const op = opOf(p, s.user.uuid);
+    expect(op).toMatchObject({ kind: 'unchanged', record: { '009ext_extension': '100' } });
+    expect(op.kind === 'unchanged' ? op.notes?.map((n) => n.code) : undefined).toEqual(['extension-unrecognised']);
+  });
+
   it('keeps the extension when telephoneNumber is unchanged', () => {
     const s = synced('jdoe', { telephoneNumber: '0441 12345-201' });
     const p = planOf({ users: [s.user], identities: [s.identity], anchors: [s.anchor] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_TABLE, fillPath, resolveApiTable } from '../../../app/pascom/api-table.js';
+import { DEFAULT_API_TABLE, fillPath, fillProfile, resolveApiTable } from '../../../app/pascom/api-table.js';
 
 describe('resolveApiTable()', () => {
   it('returns the contract of design.md §4 without overrides', () => {
@@ -10,6 +10,7 @@ describe('resolveApiTable()', () => {
         create: '/identity/',
         update: '/identity/{login}',
         delete: '/identity/{login}',
+        push: '/connector/{profile}/push',
       },
       fields: {
         login: '003use_name',
@@ -19,6 +20,7 @@ describe('resolveApiTable()', () => {
         phonebook: 'post.phonebook',
         phonebookPrefix: '028pho_',
       },
+      list: { cap: 100, paging: undefined },
     });
   });
 
@@ -46,6 +48,9 @@ describe('resolveApiTable()', () => {
     [{ paths: { delete: 'identity/{login}' } }, /paths.delete must start with "\/"/],
     [{ fields: { login: ' ' } }, /fields.login must not be empty/],
     [{ fields: { phonebook: 'post..phonebook' } }, /fields.phonebook is not a dotted path/],
+    [{ paths: { push: '/connector/push' } }, /paths.push must contain \{profile\}/],
+    [{ paths: { apply: 'apply' } }, /paths.apply must start with "\/"/],
+    [{ paging: { limitParam: 'limit', offsetParam: 'offset', pageSize: 0 } }, /paging.pageSize must be a positive/],
   ])('refuses an unusable table: %j', (overrides, message) => {
     expect(() => resolveApiTable(overrides)).toThrow(message);
   });
@@ -58,5 +63,19 @@ describe('fillPath()', () => {
 
   it('leaves a template without login alone', () => {
     expect(fillPath('/identity/')).toBe('/identity/');
+  });
+});
+
+describe('fillProfile()', () => {
+  it('puts the URL-encoded connector profile into the push path', () => {
+    expect(fillProfile('/connector/{profile}/push', 'UCS users')).toBe('/connector/UCS%20users/push');
+  });
+});
+
+describe('list reading', () => {
+  it('caps an unpaged list at 100 by default and takes paging and the cap from the overrides', () => {
+    expect(resolveApiTable().list).toEqual({ cap: 100, paging: undefined });
+    const paging = { limitParam: 'limit', offsetParam: 'offset', pageSize: 50 };
+    expect(resolveApiTable({ paging, listCap: 0 }).list).toEqual({ cap: 0, paging });
   });
 });

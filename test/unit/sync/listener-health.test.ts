@@ -12,7 +12,7 @@ describe('listenerHealth (the status badge)', () => {
     ['syncrepl', 'failed: invalid credentials', 'degraded'],
     ['syncrepl', 'stopped: the sync control is not supported', 'degraded'],
     ['translog', 'reading the translog failed: timeout', 'degraded'],
-    ['waiting', 'live sync starts after the first Import (Simulate, then Import now)', 'degraded'],
+    ['waiting', 'live sync starts after the first Import (Simulate, then Import now)', 'waiting'],
   ])('mode %s with reason "%s" is %s', (mode, reason, expected) => {
     expect(listenerHealth({ mode, reason })).toBe(expected);
   });

@@ -78,7 +78,7 @@ describe('OutboxRunner', () => {
     add('a', 1);
     add('b', 1);
     await waitFor(
-      () => store.outbox.list('pending').every((row) => row.attempts === 1 && row.lastError !== undefined),
+      () => store.outbox.list('pending').every((row) => row.attempts === 1 && row.lastError === 'connect ECONNREFUSED'),
       {
         message: 'the first attempts did not fail',
       },

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 
 import {
   LdapBindError,
-  SyncProtocolError,
+  LdapProtocolError,
   SyncRefreshRequiredError,
   SyncUnavailableError,
-} from '../../../../listener/syncrepl/errors.js';
-import { decodeMessage, encodeSyncSearch } from '../../../../listener/syncrepl/ldap-messages.js';
-import { MessageFramer } from '../../../../listener/syncrepl/message-framer.js';
-import { SYNC_OIDS, encodeSyncRequestValue } from '../../../../listener/syncrepl/rfc4533-codec.js';
+} from '../../../../app/ldap/errors.js';
+import { decodeMessage, encodeSyncSearch } from '../../../../app/ldap/ldap-messages.js';
+import { MessageFramer } from '../../../../app/ldap/message-framer.js';
+import { SYNC_OIDS, encodeSyncRequestValue } from '../../../../app/ldap/rfc4533-codec.js';
 import { syncEventsOf } from '../../../../listener/syncrepl/sync-dispatch.js';
 import {
   UUID_A,
@@ -21,7 +21,7 @@ import {
   octets,
   sequence,
   tlv,
-} from './ber-vectors.js';
+} from '../../ldap/ber-vectors.js';
 
 const DN = 'uid=jdoe,cn=users,dc=example,dc=intranet';
 
@@ -41,7 +41,8 @@ const result = (tag: number, code: number, diagnostic = ''): Buffer =>
   tlv(tag, enumerated(code), octets(''), octets(diagnostic));
 const info = (value: Buffer): Buffer => tlv(0x79, tlv(0x80, Buffer.from(SYNC_OIDS.info)), tlv(0x81, value));
 
-const eventsOf = (raw: Buffer): ReturnType<typeof syncEventsOf> => syncEventsOf(decodeMessage(raw));
+const CTX = { url: 'ldap://ucs.example:7389', operation: 'sync search', bindDn: 'cn=pascom,cn=computers,dc=example' };
+const eventsOf = (raw: Buffer): ReturnType<typeof syncEventsOf> => syncEventsOf(decodeMessage(raw), CTX);
 
 describe('syncEventsOf()', () => {
   it('reports an added entry with its attributes, uuid and cookie', () => {
@@ -74,7 +75,7 @@ describe('syncEventsOf()', () => {
   });
 
   it('rejects an entry without a Sync State control', () => {
-    expect(() => eventsOf(message(entry(DN)))).toThrow(SyncProtocolError);
+    expect(() => eventsOf(message(entry(DN)))).toThrow(LdapProtocolError);
   });
 
   it('reports newcookie as a cookie event', () => {
@@ -100,7 +101,7 @@ describe('syncEventsOf()', () => {
   });
 
   it('rejects an IntermediateResponse that is not Sync Info', () => {
-    expect(() => eventsOf(message(tlv(0x79, tlv(0x80, Buffer.from('1.2.3')))))).toThrow(SyncProtocolError);
+    expect(() => eventsOf(message(tlv(0x79, tlv(0x80, Buffer.from('1.2.3')))))).toThrow(LdapProtocolError);
   });
 
   it('reports SearchResultDone with its Sync Done control', () => {
@@ -123,7 +124,7 @@ describe('syncEventsOf()', () => {
   });
 
   it('rejects an operation that does not belong in a search', () => {
-    expect(() => eventsOf(message(result(0x67, 0)))).toThrow(SyncProtocolError);
+    expect(() => eventsOf(message(result(0x67, 0)))).toThrow(LdapProtocolError);
   });
 });
 
@@ -133,8 +134,8 @@ describe('decodeMessage()', () => {
     ['a string message id', sequence(octets('1'), result(0x65, 0))],
     ['controls with a wrong tag', sequence(tlv(0x02, bytes(1)), result(0x65, 0), tlv(0xa1))],
     ['a control without a type', message(result(0x65, 0), sequence(boolean(true)))],
-  ])('rejects %s with SyncProtocolError', (_what, raw) => {
-    expect(() => decodeMessage(raw)).toThrow(SyncProtocolError);
+  ])('rejects %s with LdapProtocolError', (_what, raw) => {
+    expect(() => decodeMessage(raw)).toThrow(LdapProtocolError);
   });
 });
 
@@ -182,6 +183,6 @@ describe('MessageFramer', () => {
   });
 
   it('rejects an indefinite length instead of waiting forever', () => {
-    expect(() => new MessageFramer().push(bytes(0x30, 0x80))).toThrow(SyncProtocolError);
+    expect(() => new MessageFramer().push(bytes(0x30, 0x80))).toThrow(LdapProtocolError);
   });
 });

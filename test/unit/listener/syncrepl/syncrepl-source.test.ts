@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { LdapBindError, LdapConnectionError, SyncRefreshRequiredError } from '../../../../listener/syncrepl/errors.js';
+import { LdapBindError, LdapConnectionError, SyncRefreshRequiredError } from '../../../../app/ldap/errors.js';
 import type { SyncSinkEvent } from '../../../../listener/syncrepl/refresh-tracker.js';
 import type { SyncEvent, SyncEventHandler } from '../../../../listener/syncrepl/sync-events.js';
 import type {
@@ -158,7 +158,7 @@ describe('SyncreplSource', () => {
 
   it('stops and rejects on an error that retrying cannot fix', async () => {
     const { source, directory } = setup();
-    directory.failNext = [new LdapBindError('wrong password', 49)];
+    directory.failNext = [new LdapBindError('wrong password')];
     await expect(source.start()).rejects.toBeInstanceOf(LdapBindError);
     expect(directory.sessions).toHaveLength(0);
   });
