@@ -1,5 +1,5 @@
 /**
- * Full-sync benchmark (issue 3): Simulate and Import for N enabled users (default 10,000; `--n
+ * Full-sync benchmark: Simulate and Import for N enabled users (default 10,000; `--n
  * 100000` on request) against a real slapd and the pascom simulator (a separate process, so
  * the RSS measured is the connector's), next to the floor: `ldapsearch` dumping the same users
  * from the same slapd. Prints one JSON object.

@@ -78,7 +78,7 @@ function targetsSection(results: Map<string, Result>): string {
   return [
     '## Targets',
     '',
-    'Targets of issue 3 (full sync) and issue 4 (listener), and issue 7’s "nothing lost or duplicated" under load.',
+    'Targets of the full sync and the listener, and "nothing lost or duplicated" under load.',
     '',
     table(
       ['Figure', 'Target', 'Measured', '', 'Why not met'],

@@ -1,6 +1,5 @@
 /**
- * Server time of each admin page with 10 000 users in the directory (design.md §8: measured,
- * not asserted). Prints JSON: per route, the median and worst of several requests in ms.
+ * Server time of each admin page with 10 000 users in the directory. Prints JSON: per route, the median and worst of several requests in ms.
  * Run: npx tsx bench/web-pages.ts
  */
 import { startWebHarness } from '../test/web/harness.js';

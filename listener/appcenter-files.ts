@@ -1,5 +1,5 @@
 /**
- * App Center listener files (design.md §3.3, shared/ucs/listener-files.md): one JSON file per
+ * App Center listener files: one JSON file per
  * changed UDM object, named by timestamp, `{dn, id, object | null, options, udm_object_type}`.
  * Version 1 carries UDM strings, version 2 JSON types; only the fields read here matter, and
  * they are the same in both. Parsing is pure: the trigger command does the file I/O.

@@ -1,5 +1,5 @@
 /**
- * The fallback change source (design.md §3.3, 4): polls `modifyTimestamp` for changed users and
+ * The fallback change source: polls `modifyTimestamp` for changed users and
  * reconciles the enabled set periodically, because polling cannot see deletions. A changed user
  * becomes a `refresh` event (its state and filter membership are read when it is handled), so a
  * user who was deactivated is seen as gone as well. The checkpoint is the newest

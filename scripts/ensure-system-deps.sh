@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the demo need, when they are missing:
 # slapd + ldap-utils (the real OpenLDAP test directory), openssl (throwaway test CA),
-# chromium (browser tests), shellcheck (App Center script checks), python3 (UMC backend test).
+# chromium (browser tests), shellcheck (App Center script checks), python3 (UMC backend test),
+# buildah + debootstrap (the image rehearsal builds the Dockerfile without a Docker daemon).
 # Usage: scripts/ensure-system-deps.sh [--no-browser]
 set -euo pipefail
 
@@ -18,6 +19,8 @@ need ldapsearch ldap-utils
 need openssl openssl
 need shellcheck shellcheck
 need python3 python3
+need buildah buildah
+need debootstrap debootstrap
 [ "$want_browser" = 1 ] && need chromium chromium
 [ -f /usr/lib/ldap/back_mdb.so ] || missing+=(slapd)
 [ -f /usr/lib/ldap/syncprov.so ] || missing+=(slapd)

@@ -1,5 +1,5 @@
 /**
- * `listener-trigger`: the App Center hook (design.md §3.3). Reads the listener files in name
+ * `listener-trigger`: the App Center hook. Reads the listener files in name
  * order, stores their events in the outbox in ONE transaction, and exits 0 only then — the
  * converter deletes every listed file after exit 0, so exiting 0 before the commit could lose
  * changes. A malformed file is copied to a quarantine folder with a clear log line (never

@@ -1,5 +1,5 @@
 /**
- * `pascom-connector` — the command line (design.md §5). Parses arguments with node:util's
+ * `pascom-connector` — the command line. Parses arguments with node:util's
  * parseArgs, loads the configuration once, and runs one command.
  */
 import { parseArgs } from 'node:util';

@@ -1,4 +1,4 @@
-/** The config module: one schema, one loader, one writer (design.md §5). */
+/** The config module: one schema, one loader, one writer. */
 export {
   configSchema,
   KEY_CATALOG,

@@ -1,6 +1,6 @@
 /**
  * `loadConfig()`: finds config.yaml, validates it once and returns `Config` or every error
- * (style.md point 3). The caller passes the environment in; nothing reads `process.env` later.
+ *. The caller passes the environment in; nothing reads `process.env` later.
  */
 import { access, readFile as fsReadFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -44,7 +44,7 @@ export type LoadResult =
 const SEARCH_ORDER =
   '--config PATH, else $PASCOM_CONNECTOR_CONFIG, else <dataDir>/config.yaml (dataDir = $PASCOM_CONNECTOR_DATA_DIR or ./data)';
 
-/** Where the config file is, by design.md §5's search order, absolute. */
+/** Where the config file is, in the documented search order (--config, $PASCOM_CONNECTOR_CONFIG, <dataDir>/config.yaml), absolute. */
 export function locateConfigFile(
   options: Pick<LoadOptions, 'path' | 'env'>,
   cwd: string,

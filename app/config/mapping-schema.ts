@@ -1,5 +1,5 @@
 /**
- * The `mapping:` section of config.yaml: rules as data (style.md point 7), validated into
+ * The `mapping:` section of config.yaml: rules as data, validated into
  * the core's `MappingRule` shape (app/core/rules.ts).
  */
 import { z } from 'zod';
@@ -43,11 +43,9 @@ const sourceSchema = z.string().superRefine((value, ctx) => {
 
 export const mappingRuleShape = {
   /** The pascom field written, e.g. `003use_bez` or `028pho_mobile`. Unique within the mapping. */
-  field: z
-    .string()
-    .regex(/^\S+$/, {
-      error: (iss) => `${show(iss.input)} is not a pascom field name (expected a non-empty name without spaces)`,
-    }),
+  field: z.string().regex(/^\S+$/, {
+    error: (iss) => `${show(iss.input)} is not a pascom field name (expected a non-empty name without spaces)`,
+  }),
   /** Shorthand for `sources: [source]`. Give `source` or `sources`, not both. */
   source: sourceSchema.optional(),
   /** Attributes or `{attr}` templates, tried in order until one yields a value. */

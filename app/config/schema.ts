@@ -1,6 +1,6 @@
 /**
- * The one schema of config.yaml (design.md §5). The `Config` type is derived from it; every
- * field documents its unit, default and caveats (style.md point 3). Relative paths are
+ * The one schema of config.yaml. The `Config` type is derived from it; every
+ * field documents its unit, default and caveats. Relative paths are
  * resolved against the working directory by the loader, which also returns them absolute.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Atomic, private writes of config.yaml (style.md point 10): a temp file in the same
+ * Atomic, private writes of config.yaml: a temp file in the same
  * directory created 0600, fsync, rename, fsync of the directory. No moment exists in which
  * the file has umask permissions or half its content.
  */

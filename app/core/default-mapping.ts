@@ -1,6 +1,6 @@
 /**
- * The seed's mapping table (design.md §6) as data. The config file may replace it; the page
- * edits it row by row. Field names are pascom's internal columns (design.md §4).
+ * The seed's mapping table as data. The config file may replace it; the page
+ * edits it row by row. Field names are pascom's internal columns.
  */
 import type { FieldRoles, MappingRule } from './rules.js';
 
@@ -12,7 +12,7 @@ export const DEFAULT_ROLES: FieldRoles = {
 };
 
 export const DEFAULT_MAPPING: readonly MappingRule[] = [
-  // pascom accepts lowercase logins only; UCS preserves case (design.md §3.1).
+  // pascom accepts lowercase logins only; UCS preserves case.
   { field: '003use_name', sources: ['uid'], transforms: ['trim', 'lowercase'], required: true, policy: 'force' },
   {
     field: '003use_bez',

@@ -1,5 +1,5 @@
 /**
- * Whether UCS marks a user disabled or locked (design.md §3.1). UDM writes the three disable
+ * Whether UCS marks a user disabled or locked. UDM writes the three disable
  * flags together, but a computer account cannot read `krb5KDCFlags`, so any one of them counts.
  */
 import { firstValue } from './sources.js';

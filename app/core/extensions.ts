@@ -1,5 +1,5 @@
 /**
- * Extension allocation (design.md §6): stable numbers, first claimant wins, a pool for users
+ * Extension allocation: stable numbers, first claimant wins, a pool for users
  * without a phone number. The same function serves a whole plan and the listener's single user.
  *
  * Order of decisions for each claimant:

@@ -1,4 +1,4 @@
-/** What pascom accepts as a login (design.md §4: lowercase only). */
+/** What pascom accepts as a login. */
 import { loginBadStart, loginHasBadCharacters, loginHasCapitals } from './reasons.js';
 import type { Reason } from './types.js';
 

@@ -1,5 +1,5 @@
 /**
- * The mapping-as-data evaluator (style.md point 7): one directory user → the pascom record it
+ * The mapping-as-data evaluator: one directory user → the pascom record it
  * should have, or every reason it cannot have one. Policies (force/createOnly/default) are not
  * applied here but in diff.ts, against what pascom holds.
  */

@@ -1,4 +1,4 @@
-/** Ordering, counting and the `--json` shape of a plan (design.md §5). */
+/** Ordering, counting and the `--json` shape of a plan. */
 import type { Cause, Operation, Plan, PlanSummary } from './types.js';
 
 const KIND_ORDER: Readonly<Record<Operation['kind'], number>> = {
@@ -78,14 +78,14 @@ export function causeToJson(cause: Cause): CauseJson {
 }
 
 /**
- * Exactly design.md §5's `simulate --json` object, plus `causes`. A missing value is `null` so
+ * Exactly the documented `simulate --json` object (docs/operation.md), plus `causes`. A missing value is `null` so
  * `from`/`to` survive JSON.stringify; unchanged users appear only in the summary.
  */
 export type PlanJsonSection = 'create' | 'update' | 'delete' | 'rejected';
 
 export const PLAN_JSON_SECTIONS: readonly PlanJsonSection[] = ['create', 'update', 'delete', 'rejected'];
 
-/** One operation as design.md §5's `--json` shows it, with the list it belongs to; unchanged ones are only counted. */
+/** One operation as `--json` shows it, with the list it belongs to; unchanged ones are only counted. */
 export function operationToJson(
   op: Operation,
 ): { section: PlanJsonSection; item: PlanJson[PlanJsonSection][number] } | undefined {

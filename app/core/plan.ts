@@ -1,5 +1,5 @@
 /**
- * The planner (style.md point 6): directory users + pascom identities + anchors + rules → typed
+ * The planner: directory users + pascom identities + anchors + rules → typed
  * operations. `plan` is the full sync; `planUser` is one listener event against the anchor's
  * last pushed record. Both run the same steps (plan-steps.ts, extensions.ts, diff.ts).
  *

@@ -1,5 +1,5 @@
 /**
- * The narrow interfaces the services depend on (style.md point 4). Adapters live at the edges
+ * The narrow interfaces the services depend on. Adapters live at the edges
  * (app/directory, app/pascom, app/store); app/main.ts wires them. Each service takes only the
  * ports it uses.
  */
@@ -19,7 +19,7 @@ export interface DirectoryReader {
 export type PascomIdentity = PascomRecord;
 
 /**
- * The pascom REST contract (design.md §4). Methods throw the typed errors of
+ * The pascom REST contract. Methods throw the typed errors of
  * app/pascom/errors.ts; "not found" is a normal return (undefined / false), not an error.
  */
 export interface PascomPort {

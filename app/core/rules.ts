@@ -1,5 +1,5 @@
 /**
- * The sync rules as data: the field mapping (style.md point 7, lsc's vocabulary) and the
+ * The sync rules as data: the field mapping and the
  * policies the planner applies. The config schema (app/config/schema.ts) validates YAML into
  * exactly these shapes; the core never sees unvalidated input.
  */

@@ -2,7 +2,7 @@
  * The vocabulary of the sync core. Everything here is plain data: no I/O, no clock.
  *
  * Keys: a user is always identified by its LDAP `entryUUID` (the *anchor*), never by DN or
- * uid, because both change on rename and move (design.md §2).
+ * uid, because both change on rename and move.
  */
 
 /** The LDAP `entryUUID` of a UCS user, lower-case hex with dashes. */
@@ -31,7 +31,7 @@ export interface AnchorState {
   readonly login: string;
   /** DN at the time of the last successful push (for messages only; never a key). */
   readonly dn: string;
-  /** The extension assigned to this user, if any (stable across runs, design.md §6). */
+  /** The extension assigned to this user, if any (stable across runs). */
   readonly extension?: string | undefined;
   /** The record last pushed successfully; the listener diffs against it. */
   readonly record: PascomRecord;
@@ -77,7 +77,7 @@ export interface FieldChange {
 
 export type FieldChanges = Readonly<Record<string, FieldChange>>;
 
-/** The plan operations (design.md §5 `--json`, style.md point 6). */
+/** The plan operations. */
 export type Operation = CreateOp | UpdateOp | DeleteOp | UnchangedOp | RejectedOp;
 
 export interface CreateOp {
@@ -180,7 +180,7 @@ export interface Cause {
   readonly examples: readonly CauseExample[];
 }
 
-/** A change seen by a listener source (design.md §2). */
+/** A change seen by a listener source. */
 export type ChangeEvent =
   | { readonly kind: 'upsert'; readonly uuid: Anchor; readonly user: DirectoryUser }
   | { readonly kind: 'gone'; readonly uuid: Anchor; readonly dn?: string | undefined };

@@ -176,7 +176,7 @@ export async function testUcsConnection(target: UcsTestTarget, options: UcsTestO
   const { host, port, secure } = endpoint(target.url);
   const caRead = await readCa(target.caFile);
   const tlsTarget = { ...target, ca: caRead.ca };
-  // tlsOptions in the constructor means implicit TLS (design.md §3.4): only for ldaps://.
+  // tlsOptions in the constructor means implicit TLS: only for ldaps://.
   const client = new Client({
     url: target.url,
     timeout: target.timeoutMs,

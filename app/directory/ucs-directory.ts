@@ -1,5 +1,5 @@
 /**
- * Reads UCS users (design.md §3.1): bound as the computer account, paged so no server size
+ * Reads UCS users: bound as the computer account, paged so no server size
  * limit truncates a large directory, every filter value escaped. Bulk reads (all enabled users,
  * the poll source's scans) use the project's own streaming paged search (app/ldap/paged-search.ts);
  * single-user queries and password checks use ldapts.

@@ -41,7 +41,7 @@ export async function openLdap(options: LdapConnectionOptions, bindDn: string, p
     url: options.url,
     timeout: options.timeoutMs,
     connectTimeout: options.timeoutMs,
-    // tlsOptions here would mean implicit TLS even for ldap:// (design.md §3.4): only for ldaps.
+    // tlsOptions here would mean implicit TLS even for ldap://: only for ldaps.
     ...(secure ? { tlsOptions: tlsOptionsFor(options) } : {}),
   });
   try {

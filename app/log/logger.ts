@@ -1,5 +1,5 @@
 /**
- * The winston logger (style.md point 15, no console.log): JSON lines to
+ * The winston logger: JSON lines to
  * `<dataDir>/connector.log` (0600, size-rotated, surviving a full disk: ./file-transport.ts)
  * and readable text on stderr, both after
  * secret redaction (./redact.ts). Satisfies `Logger` of app/core/ports.ts.

@@ -1,5 +1,5 @@
 /**
- * The one table of pascom REST paths and field names (design.md §4). The public docs do not
+ * The one table of pascom REST paths and field names. The public docs do not
  * describe the write endpoints, so an admin can override any entry from the config's
  * `pascom.api` to match an instance's own REST documentation, without a code change.
  */

@@ -1,6 +1,5 @@
 /**
- * The one place that turns an HTTP answer or a socket error into a PascomError (style.md:
- * classify by status and error code, never by message text).
+ * The one place that turns an HTTP answer or a socket error into a PascomError.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {

@@ -1,5 +1,5 @@
 /**
- * The pascom REST client (design.md §4): PascomPort over node:http(s) with a keep-alive
+ * The pascom REST client: PascomPort over node:http(s) with a keep-alive
  * agent. Every failure is a typed PascomError (errors.ts); "not found" on get/delete is a
  * normal return. The password lives only in the prepared Authorization header.
  */

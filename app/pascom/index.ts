@@ -1,4 +1,4 @@
-/** The pascom REST adapter (design.md §4): client, API table, wire mapping, typed errors. */
+/** The pascom REST adapter: client, API table, wire mapping, typed errors. */
 export { DEFAULT_API_TABLE, fillPath, resolveApiTable } from './api-table.js';
 export type { PascomApiFields, PascomApiOverrides, PascomApiPaths, PascomApiTable } from './api-table.js';
 export { classifyNetworkError, classifyPascomResponse, parseRetryAfterMs } from './classify.js';

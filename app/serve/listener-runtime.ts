@@ -1,5 +1,5 @@
 /**
- * Runs the configured change source (design.md §3.3) and feeds its events into the outbox.
+ * Runs the configured change source and feeds its events into the outbox.
  * `auto` chooses syncrepl when the server offers the RFC 4533 control, else the UCS translog when
  * `cn=translog` can be read, else polling; the chosen mode and the reason are written to the
  * state store for `status` and the page. (App Center listener files are always accepted, through

@@ -1,5 +1,5 @@
 /**
- * The durable outbox (style.md point 9, after goqite): rows are claimed atomically, at most one
+ * The durable outbox: rows are claimed atomically, at most one
  * row per anchor is in flight and rows of one anchor run in insertion order, failed rows come
  * back after a backoff, and permanent failures stay visible as `dead` with their reason.
  * Every method is synchronous and meant to run inside the caller's transaction where the

@@ -24,6 +24,7 @@ import { failureSettlement, isConflictOn } from './failure.js';
 import { UnionHolders, type ExtensionReservations, type PascomExtensionCache } from './identity-cache.js';
 import type { EventPayload, ListenerEvent } from './listener-events.js';
 
+const NO_HOLDERS: ReadonlyMap<string, { readonly login: string }> = new Map();
 export interface EventHandlerDeps {
   /** Extensions held in pascom (also by identities the connector does not manage). */
   readonly pascomExtensions: PascomExtensionCache;
@@ -112,11 +113,15 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler {
         return failureSettlement(error, { actor, uuid: event.uuid, action: 'plan' });
       }
     }
-    let pascomExtensions: ReadonlyMap<string, { readonly login: string }>;
-    try {
-      pascomExtensions = await deps.pascomExtensions.extensions();
-    } catch (error) {
-      return failureSettlement(error, { actor, uuid: event.uuid, action: 'plan' });
+    // A user who is gone draws and checks no number: pascom's list is not needed (and a list
+    // that cannot be read in full must not hold up deletes).
+    let pascomExtensions: ReadonlyMap<string, { readonly login: string }> = NO_HOLDERS;
+    if (event.kind === 'upsert') {
+      try {
+        pascomExtensions = await deps.pascomExtensions.extensions();
+      } catch (error) {
+        return failureSettlement(error, { actor, uuid: event.uuid, action: 'plan' });
+      }
     }
     const plan = (extensions: ReadonlyMap<string, { readonly login: string }>): Operation | undefined =>
       planUser({

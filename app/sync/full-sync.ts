@@ -1,6 +1,6 @@
 /**
- * Full sync (design.md §1 "Save and Simulate", "Import Now", "Automate"): one code path builds
- * the plan; simulate stops there, import hands the same plan to the outbox (style.md point 6)
+ * Full sync: one code path builds
+ * the plan; simulate stops there, import hands the same plan to the outbox
  * and waits for the runner to deliver it. Never two runs at once.
  */
 import { PlanBuilder } from '../core/plan.js';

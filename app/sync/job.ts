@@ -1,5 +1,5 @@
 /**
- * What an outbox handler returns (style.md point 11): handlers never throw to the runner; they
+ * What an outbox handler returns: handlers never throw to the runner; they
  * say how the row settles and what state changes with it, and the runner commits both at once.
  */
 import type { Anchor, AnchorState } from '../core/types.js';

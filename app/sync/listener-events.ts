@@ -1,8 +1,7 @@
 /**
  * Listener events in the outbox (kind `event`): ingested durably in one transaction together
  * with the source's resume point (sync cookie, translog id), so a crash between the two can
- * neither lose an event nor skip one (design.md §3.4: store the cookie only after the events
- * before it are durable). Rows of one user coalesce: a pending event carries the user's whole
+ * neither lose an event nor skip one. Rows of one user coalesce: a pending event carries the user's whole
  * latest state, so a newer one replaces it.
  */
 import type { Anchor, ChangeEvent } from '../core/types.js';

@@ -1,5 +1,5 @@
 /**
- * How long a change takes to reach pascom by the other ways there are (design.md §1, §3.3),
+ * How long a change takes to reach pascom by the other ways there are,
  * next to the measured figures. The alternatives' delays follow from their schedules, not from
  * a measurement here: pascom is proprietary and the App Center runs only on UCS.
  */
@@ -7,7 +7,7 @@ import { duration, num, table, type Result } from './report-format.js';
 
 /** Intervals an admin might give pascom's scheduled import ("Automate"); none is documented as the default. */
 const PULL_INTERVALS_MIN = [15, 60, 24 * 60];
-/** The App Center converter's loop (design.md §3.3). */
+/** The App Center converter's loop. */
 const CONVERTER_CYCLE_MS = 5000;
 
 function interval(minutes: number): string {
@@ -68,7 +68,7 @@ export function alternativesSection(results: ReadonlyMap<string, Result>): strin
     '',
     'How long a change in UCS takes to reach pascom. The pascom and App Center rows follow from their\n' +
       'schedules, as neither can run here: a change waits on average half the interval and at worst all of\n' +
-      'it, plus the run itself. pascom’s import interval is the admin’s choice (design.md names no default);\n' +
+      'it, plus the run itself. pascom’s import interval is the admin’s choice;\n' +
       'the rows show common ones. The App Center cycle adds its wait to the host listener’s own delay and\n' +
       'the trigger’s run. The connector rows are measured (sections above).',
     '',

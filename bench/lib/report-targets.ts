@@ -203,7 +203,7 @@ function loadChecks(results: Results): Check[] {
         `${count(num(load, 'requests.createsObserved'))} creates for ${count(num(load, 'requests.createsExpected'))} activations, ${count(num(load, 'finalState.extra'))} extra identities`,
     ),
     check(
-      'Mixed load latency p50 (issue 4’s single-change target)',
+      'Mixed load latency p50',
       '≤ 5 ms',
       num(load, 'latencyMs.p50'),
       (v) => v <= 5,
@@ -211,7 +211,7 @@ function loadChecks(results: Results): Check[] {
       () => backlog,
     ),
     check(
-      'Mixed load latency p99 (issue 4’s single-change target)',
+      'Mixed load latency p99',
       '≤ 25 ms',
       num(load, 'latencyMs.p99'),
       (v) => v <= 25,

@@ -1,9 +1,9 @@
 /**
- * The live listener over RFC 4533 refreshAndPersist (design.md §3.3–3.4). It never stores the
+ * The live listener over RFC 4533 refreshAndPersist. It never stores the
  * cookie: it loads it through `cookies` before each connect and hands every batch of changes to
  * `sink` with the cookie that becomes valid once the batch is durable, so the store commits
  * both in one transaction. After any loss it reconnects from the stored cookie (uncommitted
- * events are simply delivered again: the sink must be idempotent, which design.md §6 requires).
+ * events are simply delivered again: the sink must be idempotent, as delivery is at least once).
  */
 import type { Logger } from '../../app/core/ports.js';
 import { LdapConnectionError, LdapError, RESULT_CODES, SyncRefreshRequiredError } from '../../app/ldap/errors.js';

@@ -1,5 +1,5 @@
 /**
- * The Univention Directory Notifier protocol (design.md §3.3, source 2), as read in UCS's
+ * The Univention Directory Notifier protocol, as read in UCS's
  * sources: univention-directory-notifier `doc/protokoll3.txt` and `src/callback.c`, and the
  * listener's `src/network.c`. Plain text over TCP 6669, no TLS, no authentication:
  *

@@ -1,5 +1,5 @@
 /**
- * The UCS translog change source (design.md §3.3, source 2). The Univention Directory Notifier
+ * The UCS translog change source. The Univention Directory Notifier
  * numbers every LDAP write and records it as `reqSession=<id>,cn=translog` (reqDN, reqType
  * a|m|d|r). This source follows the ids in order from its checkpoint (the last id stored, kv
  * `translog.id`), reads up to `batchSize` transactions per round and stores their events with

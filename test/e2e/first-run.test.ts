@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../fixtures/chromium.js';
 import { waitFor } from '../fixtures/wait.js';
 import { mintToken } from '../web/sso.js';
-import { layoutProblems } from './layout.js';
+import { layoutProblems, unlabelledControls } from './layout.js';
 import { startServeHarness, type ServeHarness } from './serve-harness.js';
 
 const SHOTS = 'test-artifacts/screenshots';
@@ -55,6 +55,7 @@ async function capture(
         expect(text, `${name} ${lang}: an untranslated key`).not.toContain('⟦');
         if (expected !== undefined) expect(text, `${name} ${lang}`).toContain(expected[lang]);
         expect(await layoutProblems(page), `${name} ${lang} at ${width} px`).toEqual([]);
+        expect(await unlabelledControls(page), `${name}: controls without a name`).toEqual([]);
       }
     }
   } finally {
@@ -130,6 +131,11 @@ describe('the first run, from a fresh install to live sync', { shuffle: false, t
   it('greets a fresh install with "waiting for the first import" and the checklist, not "degraded"', async () => {
     await page.goto(`${h.web.url}/sso?token=${mintToken(h.ssoSecret)}`);
     await expect.poll(() => page.url()).toContain('/status');
+    // Keyboard first: the first Tab lands on "Skip to the content", which moves focus to the page's content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to the content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
     const health = page.locator('.js-health');
     expect(await health.textContent()).toBe('waiting for the first import');
     expect(await health.getAttribute('class')).toContain('badge-info');

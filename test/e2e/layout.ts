@@ -49,3 +49,17 @@ const CHECK = `((arrow) => {
 export function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(CHECK);
 }
+
+const UNLABELLED = `(() => Array.from(document.querySelectorAll('input, select, textarea, button'))
+  .filter((el) => el.type !== 'hidden' && !el.closest('.visually-hidden') && el.getAttribute('aria-hidden') !== 'true')
+  .filter((el) => {
+    const named = (el.labels && el.labels.length > 0) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+    const text = el.tagName === 'BUTTON' ? (el.textContent || '').trim() : '';
+    return !named && text === '';
+  })
+  .map((el) => el.outerHTML.slice(0, 120)))()`;
+
+/** Form controls a screen reader could not name (no label, no aria-label, no button text). */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(UNLABELLED);
+}

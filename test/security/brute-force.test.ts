@@ -1,5 +1,5 @@
 /**
- * Brute force (design.md §7: logins and authentication tests are rate-limited). As built
+ * Brute force. As built
  * (app/web/middleware/rate-limits.ts): login 10 failures per user name (any address) and 50
  * per address in 15 minutes, single sign-on 30 per address a minute, the authentication test 10 per session a
  * minute. Each limit is shown to hold with the right password once tripped, and to be keyed

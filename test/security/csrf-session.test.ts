@@ -1,5 +1,5 @@
 /**
- * CSRF and sessions (design.md §7). The state-changing routes are read from the express app's
+ * CSRF and sessions. The state-changing routes are read from the express app's
  * own router stack, the way `serve` composes it (health routes included), so a route added
  * later is covered without editing a list. test/web/csrf.test.ts checks a fixed list of routes;
  * this file checks that no route escapes it, and that nothing changed when a request was refused.

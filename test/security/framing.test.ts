@@ -1,5 +1,5 @@
 /**
- * Framing (design.md §7: frames allowed only from the UCS host). The UMC module embeds the
+ * Framing. The UMC module embeds the
  * page in an iframe; any other site must not (clickjacking). Two tiny parent pages on their own
  * ports play the allowed UCS origin (configured as `http.frameAncestors`) and a foreign one;
  * real Chromium loads each with the admin page in an iframe. The header check covers the

@@ -1,5 +1,5 @@
 /**
- * LDAP filter injection (design.md §7: every value in a filter is escaped, RFC 4515) through
+ * LDAP filter injection through
  * the three places a typed value reaches a filter: the login form, the authentication test and
  * the Mapping preview. Many payloads here would *work* if unescaped (`Administrato*`,
  * `Administrator)(uid=*`, `Administrato\2a` all match exactly one user, the administrator),

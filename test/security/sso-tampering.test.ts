@@ -1,5 +1,5 @@
 /**
- * Single sign-on tokens under attack (design.md §7: HMAC, short expiry, one use). Each forged
+ * Single sign-on tokens under attack. Each forged
  * token is built from a *valid* one, so the test fails if the check it aims at is missing: the
  * untouched token would sign in. test/web/access.test.ts covers the basic refusals (other
  * secret, expired, audience, lifetime, non-admin); this file goes at the token's bytes.

@@ -1,5 +1,5 @@
 /**
- * TLS certificates are verified by default (design.md §7), towards UCS (ldaps:// and StartTLS)
+ * TLS certificates are verified by default, towards UCS (ldaps:// and StartTLS)
  * and towards pascom (https): a server whose certificate a *wrong* CA is offered for is refused
  * by the page's connection tests and by the readers the sync uses (the CLI's `simulate`), with
  * a message that names the certificate. Only the explicit `tlsVerify: false` lets it through.

@@ -1,5 +1,5 @@
 /**
- * XSS (design.md §7: every value rendered in a page is escaped). Payloads sit in every user
+ * XSS. Payloads sit in every user
  * attribute the default mapping shows (displayName, givenName, sn, mailPrimaryAddress, and the
  * uid itself — LDAP allows `<` there even if UDM does not), in pascom's words (a dead letter),
  * in the audit trail and in typed input that pages echo back (authentication test, login form).

@@ -1,4 +1,4 @@
-/** Who gets in (design.md §7): sessions, the login form, single sign-on, headers, rate limits. */
+/** Who gets in: sessions, the login form, single sign-on, headers, rate limits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHarness, type WebHarness } from './harness.js';
 import { mintToken } from './sso.js';

@@ -1,4 +1,4 @@
-/** Every state-changing route refuses a request without the session's CSRF token (design.md §7). */
+/** Every state-changing route refuses a request without the session's CSRF token. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHarness, type WebHarness } from './harness.js';
 

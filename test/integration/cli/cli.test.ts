@@ -1,4 +1,4 @@
-/** The command line contract of design.md §5, against the real directory and the simulator. */
+/** The documented command line contract (README), against the real directory and the simulator. */
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorFixture, type ConnectorFixture } from '../../fixtures/connector.js';

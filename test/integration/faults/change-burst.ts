@@ -159,7 +159,7 @@ function modify(dn: string, attribute: string, value: string): string {
   return `${line('dn', dn)}changetype: modify\nreplace: ${attribute}\n${line(attribute, value)}-\n\n`;
 }
 
-/** What UDM writes for each change (design.md §3.1): a rename is a modrdn plus the new Kerberos principal. */
+/** What UDM writes for each change: a rename is a modrdn plus the new Kerberos principal. */
 export function changesToLdif(changes: readonly Change[], baseDn: string): string {
   const realm = kerberosRealm(baseDn);
   return changes

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 7): a 5,000-change burst (activations, display-name and phone edits,
+ * Fault suite: a 5,000-change burst (activations, display-name and phone edits,
  * renames, deactivations) is written to slapd while `serve` runs as a real process; the process is
  * SIGKILLed five times at seeded-random points — each after a random number of further writes to
  * pascom — and started again each time. The burst goes out in twelve slices: before each start

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 7), found by pascom-outage.test.ts: pascom applies a create but its answer
+ * Fault suite, found by pascom-outage.test.ts: pascom applies a create but its answer
  * is lost (the connection drops, as when pascom goes down mid-request), and before the retry
  * the user changes in a way that changes the create — renamed, or deactivated. The retry must
  * still converge on the one identity pascom already made for the user: no orphan under the old

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 7): pascom refuses every connection for 60 s in the middle of a burst
+ * Fault suite: pascom refuses every connection for 60 s in the middle of a burst
  * written to slapd under a running `serve` process. Meanwhile each queued change is retried with
  * the outbox's capped exponential backoff — often enough to show it is retried, never more often
  * than that backoff allows (retry-bounds.ts derives both limits). When pascom is back the queue

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 7): slapd is stopped for 30 s in the middle of a burst and started again
+ * Fault suite: slapd is stopped for 30 s in the middle of a burst and started again
  * with the same database on the same port. The `serve` process (a real child) stays up, says in
  * its status that the directory cannot be reached, keeps delivering what it had already queued,
  * and once slapd is back catches up from its sync cookie: every change made before and after

@@ -1,5 +1,5 @@
 /**
- * The App Center `listener_trigger` hook (design.md §3.3, shared/ucs/listener-files.md): it
+ * The App Center `listener_trigger` hook: it
  * stores the changes of the converter's files durably and exits 0 only then; a running service
  * (`listener.mode: appcenter`) delivers them; bad files are quarantined without blocking the
  * rest; a failure to store exits non-zero so the converter keeps every file.

@@ -2,7 +2,7 @@
  * The directory goes away under a running listener: a restarted slapd (same database) is
  * reconnected to and later changes flow; a recreated one (new database, the stored cookie is
  * stale) is handled by a reset and a full refresh, whose present set shows that the old users
- * are gone — so, with `deletes.mode: delete`, their identities are deleted (design.md §6).
+ * are gone — so, with `deletes.mode: delete`, their identities are deleted.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { STATUS_KEYS } from '../../../app/sync/status.js';

@@ -1,6 +1,6 @@
 /**
  * Full sync against the real directory and the pascom simulator: Simulate changes nothing,
- * Import applies the plan, and every sync rule of design.md §6 holds end to end.
+ * Import applies the plan, and every sync rule (docs/architecture.md) holds end to end.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../../fixtures/pascom-simulator/index.js';

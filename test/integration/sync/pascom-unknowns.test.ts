@@ -89,6 +89,31 @@ it('the listener does not take a capped list for complete', async () => {
   }
 });
 
+it('the listener still removes a user who left while the list is capped: deletes need no list', async () => {
+  const first = await startLive(harness.slapd, harness.sim, { listener: { mode: 'syncrepl' } });
+  let live = first;
+  try {
+    const { dn } = await harness.udm.createUser({
+      username: 'capgone',
+      firstname: 'Cap',
+      lastname: 'Gone',
+      activated: true,
+    });
+    await waitFor(() => identityOf(harness.sim, 'capgone') !== undefined, { message: 'capgone was not created' });
+    await seedUnmanaged(UNMANAGED);
+    harness.sim.configureReads({ listCap: UNMANAGED });
+    live = await first.restart(); // a fresh process: pascom's list is not read yet
+
+    await harness.udm.deactivate(dn);
+
+    await waitFor(() => identityOf(harness.sim, 'capgone') === undefined, { message: 'capgone was not removed' });
+    expect(live.service.current().store.outbox.list('dead')).toEqual([]);
+  } finally {
+    await live.stop();
+    await live.fixture.cleanup();
+  }
+});
+
 it('an instance answering its empty list with 204 is empty, not broken', async () => {
   harness.sim.configureReads({ emptyReads: '204' });
   const connector = await harness.connector();

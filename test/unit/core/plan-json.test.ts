@@ -23,7 +23,7 @@ describe('planToJson', () => {
   });
   const json = planToJson(p);
 
-  it('has exactly the keys of design.md §5, plus the grouped causes', () => {
+  it('has exactly the documented --json keys, plus the grouped causes', () => {
     expect(Object.keys(json).sort()).toEqual(['causes', 'create', 'delete', 'rejected', 'summary', 'update']);
     expect(Object.keys(json.summary).sort()).toEqual([
       'blocked',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_API_TABLE, fillPath, fillProfile, resolveApiTable } from '../../../app/pascom/api-table.js';
 
 describe('resolveApiTable()', () => {
-  it('returns the contract of design.md §4 without overrides', () => {
+  it('returns the documented contract without overrides', () => {
     expect(resolveApiTable()).toEqual({
       paths: {
         list: '/identity/',
