@@ -208,8 +208,7 @@ export function applySettings(paths = DEFAULT_PATHS, env = process.env) {
   const passwordFile = takeNewPassword(paths);
   const written = changes.map(({ setting }) => setting.key);
   if (passwordFile !== undefined) written.push(PASSWORD_SETTING_KEY);
-  if (written.length > 0)
-    writePrivate(paths.config, applyToYaml(configText, changes, passwordFile));
+  if (written.length > 0) writePrivate(paths.config, applyToYaml(configText, changes, passwordFile));
   writePrivate(paths.state, `${JSON.stringify(current, null, 2)}\n`);
   return written;
 }

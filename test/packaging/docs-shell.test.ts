@@ -57,7 +57,10 @@ describe('univention-app shell examples in the docs', () => {
   });
 
   const parsed = JSON.parse(
-    execFileSync('python3', ['-c', PARSER], { input: found.map((example) => example.args).join('\n'), encoding: 'utf8' }),
+    execFileSync('python3', ['-c', PARSER], {
+      input: found.map((example) => example.args).join('\n'),
+      encoding: 'utf8',
+    }),
   ) as Parsed[];
 
   it.each(found.map((example, index) => [`${example.file}: ${example.args}`, index] as const))(

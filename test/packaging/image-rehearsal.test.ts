@@ -13,11 +13,20 @@
  * buildah's chroot isolation shares. All steps run once in beforeAll; the tests check what they
  * left behind. What only a real UCS host can show is listed in docs/install.md.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startPascomSimulator, type PascomSimulator } from '../fixtures/pascom-simulator/index.js';
 import { startSlapd, type SlapdHandle } from '../fixtures/slapd/index.js';
@@ -77,7 +86,8 @@ const hostPath = (containerPath: string): string => {
   if (containerPath.startsWith(APP_DIR)) return join(base, 'apps', containerPath.slice(APP_DIR.length));
   if (containerPath === '/etc/machine.secret') return join(base, 'machine.secret');
   if (containerPath === '/etc/univention/base.conf') return join(base, 'base.conf');
-  if (containerPath.startsWith('/etc/pascom-connector/')) return join(base, 'etc-pascom-connector', containerPath.slice(22));
+  if (containerPath.startsWith('/etc/pascom-connector/'))
+    return join(base, 'etc-pascom-connector', containerPath.slice(22));
   if (containerPath.startsWith('/var/univention/tmp/')) return join(base, 'univention-tmp', containerPath.slice(20));
   throw new Error(`not a rehearsal volume: ${containerPath}`);
 };
@@ -130,7 +140,8 @@ function processesInNamespaceOf(pid: number): Array<{ pid: number; argv: string[
 
 const uidOf = (pid: number): number => Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 
-beforeAll(async () => {
+/** Runs the whole rehearsal; the tests below check what it left behind. */
+async function rehearse(): Promise<void> {
   const missing = await missingTools();
   if (missing.length > 0)
     throw new Error(
@@ -146,7 +157,7 @@ beforeAll(async () => {
   const base = await buildah.ensureBase(await hostNode());
   figures['debootstrapSeconds'] = base.debootstrapSeconds;
   if (!REUSE_IMAGE || !(await buildah.hasImage(TAG))) {
-    await buildah.removeContainersOf(TAG);
+    await buildah.prune();
     const buildStarted = Date.now();
     await buildah.buildImage(ROOT, base.image, TAG);
     figures['buildSeconds'] = (Date.now() - buildStarted) / 1000;
@@ -331,7 +342,10 @@ beforeAll(async () => {
   // A changed App setting: configure writes it and makes the running app reload.
   const before = serveOutput.text.length;
   writeUcr({ ...settings, 'pascom-connector/deletes/maxperrun': '7' });
-  r.configure = await exec(['/app/appcenter/configure', 'settings', '--error-file', 'ERROR_FILE', ...appArgs], 'configure');
+  r.configure = await exec(
+    ['/app/appcenter/configure', 'settings', '--error-file', 'ERROR_FILE', ...appArgs],
+    'configure',
+  );
   r.reloadedAfterConfigure = await waitFor(() => serveOutput.text.slice(before).includes('configuration reloaded'), {
     timeoutMs: 20_000,
     message: 'serve did not reload after configure',
@@ -348,7 +362,20 @@ beforeAll(async () => {
     join(ROOT, 'test-artifacts', 'image-rehearsal.json'),
     `${JSON.stringify({ ...figures, node: process.version }, null, 2)}\n`,
   );
+}
+
+/** Set when the rehearsal could not run (e.g. buildah missing): every test then fails with it, none is skipped. */
+let setupError: unknown;
+beforeAll(async () => {
+  try {
+    await rehearse();
+  } catch (error) {
+    setupError = error;
+  }
 }, 1_200_000);
+beforeEach(() => {
+  if (setupError !== undefined) throw setupError;
+});
 
 afterAll(async () => {
   if (r.serve !== undefined && r.serve.exitCode === null) r.serve.kill('SIGKILL');
@@ -382,6 +409,7 @@ describe('the image built from the Dockerfile', () => {
 describe('App Center scripts in the running container', () => {
   it('setup succeeds and writes no error file (FILE-05)', () => {
     expect(r.setup?.result.status, r.setup?.result.stderr).toBe(0);
+    expect(existsSync(hostPath(r.setup?.errorFile ?? ''))).toBe(false);
   });
 
   it('setup writes the App settings into config.yaml and moves the pascom password into a private file', () => {

@@ -47,9 +47,15 @@ const INST_VERSION = Number(/^VERSION=(\d+)$/m.exec(INST_TEXT)?.[1]);
 /** SHA-256 over the built UMC module files (path and content), the files the join script copies. */
 function umcDigest(dir: string): string {
   const files = (at: string): string[] =>
-    readdirSync(at).flatMap((name) => (statSync(join(at, name)).isDirectory() ? files(join(at, name)) : [join(at, name)]));
+    readdirSync(at).flatMap((name) =>
+      statSync(join(at, name)).isDirectory() ? files(join(at, name)) : [join(at, name)],
+    );
   const hash = createHash('sha256');
-  for (const file of files(dir).sort()) hash.update(`${relative(dir, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of files(dir).sort())
+    hash
+      .update(`${relative(dir, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   return hash.digest('hex');
 }
 
@@ -142,12 +148,22 @@ describe('join script (inst)', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/it happens at the next start of the app/);
     expect(readFileSync(join(host.root, 'status'), 'utf8')).toBe(`pascom-connector v${INST_VERSION} successful\n`);
-    expect(host.calls()).not.toContainEqual(['univention-app', 'shell', 'pascom-connector', '/app/appcenter/image/fix-permissions']);
+    expect(host.calls()).not.toContainEqual([
+      'univention-app',
+      'shell',
+      'pascom-connector',
+      '/app/appcenter/image/fix-permissions',
+    ]);
   });
 
   it('runs fix-permissions in the container through univention-app shell while it runs', () => {
     runInst();
-    expect(host.calls()).toContainEqual(['univention-app', 'shell', 'pascom-connector', '/app/appcenter/image/fix-permissions']);
+    expect(host.calls()).toContainEqual([
+      'univention-app',
+      'shell',
+      'pascom-connector',
+      '/app/appcenter/image/fix-permissions',
+    ]);
   });
 
   it('never puts the pascom account’s password on a command line; UDM’s Python API reads it from the file', () => {

@@ -25,14 +25,12 @@ export function authenticationRoutes(deps: WebDeps, limits: RateLimits): Router 
             login: state.result.login,
             steps: authStepViews(state.result.steps, res.locals.t),
           };
-    res
-      .status(status)
-      .render('authentication', {
-        ucs: deps.current().config.auth.ucs,
-        result,
-        login: state.login ?? '',
-        missing: state.missing ?? false,
-      });
+    res.status(status).render('authentication', {
+      ucs: deps.current().config.auth.ucs,
+      result,
+      login: state.login ?? '',
+      missing: state.missing ?? false,
+    });
   };
 
   router.get('/authentication', (_req, res) => page(res, {}));

@@ -93,9 +93,12 @@ export function debianMirror(aptDir = '/etc/apt'): string {
       }
     }
   }
-  const lists = [join(aptDir, 'sources.list'), ...(existsSync(listDir) ? readdirSync(listDir) : [])
-    .filter((name) => name.endsWith('.list'))
-    .map((name) => join(listDir, name))];
+  const lists = [
+    join(aptDir, 'sources.list'),
+    ...(existsSync(listDir) ? readdirSync(listDir) : [])
+      .filter((name) => name.endsWith('.list'))
+      .map((name) => join(listDir, name)),
+  ];
   for (const file of lists.filter((path) => existsSync(path))) {
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       const match = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm\s/.exec(line.trim() + ' ');
@@ -179,7 +182,18 @@ export class Buildah {
       const debootstrapSeconds = (Date.now() - started) / 1000;
       // As the official node images: user and group "node" with uid/gid 1000 and a home.
       await mustRun('chroot', [root, 'groupadd', '--gid', '1000', 'node']);
-      await mustRun('chroot', [root, 'useradd', '--uid', '1000', '--gid', 'node', '--shell', '/bin/bash', '--create-home', 'node']);
+      await mustRun('chroot', [
+        root,
+        'useradd',
+        '--uid',
+        '1000',
+        '--gid',
+        'node',
+        '--shell',
+        '/bin/bash',
+        '--create-home',
+        'node',
+      ]);
       cpSync(host.node, join(root, 'usr/local/bin/node'));
       cpSync(host.npmDir, join(root, 'usr/local/lib/node_modules/npm'), { recursive: true, verbatimSymlinks: true });
       cpSync(join(host.nodedir, 'include', 'node'), join(root, 'usr/local/include/node'), { recursive: true });
@@ -189,18 +203,28 @@ export class Buildah {
         ['npm', 'npm-cli.js'],
         ['npx', 'npx-cli.js'],
       ] as const)
-        writeFileSync(join(root, 'usr/local/bin', bin), `#!/bin/sh\nexec node /usr/local/lib/node_modules/npm/bin/${cli} "$@"\n`, {
-          mode: 0o755,
-        });
+        writeFileSync(
+          join(root, 'usr/local/bin', bin),
+          `#!/bin/sh\nexec node /usr/local/lib/node_modules/npm/bin/${cli} "$@"\n`,
+          {
+            mode: 0o755,
+          },
+        );
       await this.must(['umount', container]);
       await this.must([
         'config',
-        '--env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        '--env', `NODE_EXTRA_CA_CERTS=${CA_IN_IMAGE}`,
-        '--env', `npm_config_cafile=${CA_IN_IMAGE}`,
-        '--env', 'npm_config_nodedir=/usr/local',
-        '--env', 'npm_config_update_notifier=false',
-        '--cmd', 'node',
+        '--env',
+        'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        '--env',
+        `NODE_EXTRA_CA_CERTS=${CA_IN_IMAGE}`,
+        '--env',
+        `npm_config_cafile=${CA_IN_IMAGE}`,
+        '--env',
+        'npm_config_nodedir=/usr/local',
+        '--env',
+        'npm_config_update_notifier=false',
+        '--cmd',
+        'node',
         container,
       ]);
       await this.must(['commit', '--rm', container, image], { timeoutMs: 600_000 });
@@ -216,12 +240,16 @@ export class Buildah {
     await this.must(
       [
         'bud',
-        '--isolation', 'chroot',
+        '--isolation',
+        'chroot',
         '--pull=never',
         '--layers=false',
-        '--build-arg', `NODE_IMAGE=${baseImage}`,
-        '--file', join(context, 'Dockerfile'),
-        '--tag', tag,
+        '--build-arg',
+        `NODE_IMAGE=${baseImage}`,
+        '--file',
+        join(context, 'Dockerfile'),
+        '--tag',
+        tag,
         context,
       ],
       { timeoutMs: 900_000 },
@@ -245,12 +273,20 @@ export class Buildah {
     return { entrypoint: config.Entrypoint ?? [], cmd: config.Cmd ?? [], user: config.User ?? '' };
   }
 
+  /** Leftovers of an interrupted run in this (private) storage: working containers, untagged images. */
+  async prune(): Promise<void> {
+    await this.run(['rm', '--all'], { timeoutMs: 300_000 });
+    await this.run(['rmi', '--prune'], { timeoutMs: 300_000 });
+  }
+
   async removeImage(tag: string): Promise<void> {
     await this.run(['rmi', '--force', tag], { timeoutMs: 120_000 });
   }
 
   async removeContainersOf(tag: string): Promise<void> {
-    const ids = (await this.run(['containers', '--quiet', '--filter', `ancestor=${tag}`])).stdout.split('\n').filter(Boolean);
+    const ids = (await this.run(['containers', '--quiet', '--filter', `ancestor=${tag}`])).stdout
+      .split('\n')
+      .filter(Boolean);
     for (const id of ids) await this.run(['rm', id], { timeoutMs: 60_000 });
   }
 }

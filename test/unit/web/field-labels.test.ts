@@ -106,7 +106,7 @@ describe('the audit trail in words', () => {
     expect(row.action).toBe('gelöscht');
     expect(row.fields).toEqual([]);
     expect(row.detail).toBe('left-filter');
-    expect(row.actor).toBe('Live-Synchronisation (syncrepl)');
+    expect(row.actor).toBe('Live-Abgleich (syncrepl)');
   });
 
   it('says who acted', () => {
