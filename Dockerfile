@@ -3,7 +3,7 @@
 # pascom Connector: the UCS App Center Docker app described by ucs-app.ini.
 #   docker build -t docker.software-univention.de/pascom-connector:0.1.0 .
 #
-# Runtime contract with the App Center (appcenter/README_EN, design.md §3.5):
+# Runtime contract with the App Center (appcenter/README_EN, docs/install.md):
 # - PID 1 is tini; appcenter/image/entrypoint fixes the volumes' ownership as root, applies the
 #   App settings, then runs the command (DockerScriptInit = CMD = serve) as the user "node".
 # - State in the data volume, config.yaml and secrets in the conf volume (both bind-mounted at

@@ -1,5 +1,5 @@
 /**
- * The admin page (design.md §1, §7): express 5 + ejs, served under `http.basePath`.
+ * The admin page: express 5 + ejs, served under `http.basePath`.
  * Order matters: security headers and static files, language, the original scheme, the session
  * (stored only once someone signs in), then the health routes (healthz open, metrics for an
  * administrator's session or a bearer token), CSRF, sign-in, and only then the sections, which

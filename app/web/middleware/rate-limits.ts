@@ -1,5 +1,5 @@
 /**
- * Rate limits (design.md §7): failed logins per user name (whatever the address: an address
+ * Rate limits: failed logins per user name (whatever the address: an address
  * taken from X-Forwarded-For can be forged by a client behind a trusted proxy) and per address
  * (guessing across many names), SSO per address, the authentication test per session. A tripped
  * limit answers 429 through the error handler.

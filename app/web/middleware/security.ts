@@ -1,5 +1,5 @@
 /**
- * Security headers (design.md §7): helmet with a strict CSP. No inline script or style
+ * Security headers: helmet with a strict CSP. No inline script or style
  * anywhere in the page, so none is allowed. The page may be framed by itself and by the UCS
  * host (the UMC module embeds it); frame-ancestors replaces X-Frame-Options, which cannot
  * name another origin, so helmet's frameguard is off rather than contradicting it.

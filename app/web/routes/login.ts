@@ -1,5 +1,5 @@
 /**
- * Access (design.md §7): single sign-on from the UMC module (`GET /sso?token=`), the login form
+ * Access: single sign-on from the UMC module (`GET /sso?token=`), the login form
  * as fallback, sign-out. Both ways end with the admin group check over LDAP.
  */
 import { readFile } from 'node:fs/promises';

@@ -19,7 +19,7 @@ from univention.management.console.base import Base
 from univention.management.console.error import UMC_Error
 from univention.management.console.modules.decorators import simple_response
 
-# Same file as the app's config default http.ssoSecretFile (design.md §5).
+# Same file as the app's config default http.ssoSecretFile (docs/configuration.md).
 SSO_SECRET_FILE = '/var/lib/univention-appcenter/apps/pascom-connector/conf/sso.secret'
 AUDIENCE = 'pascom-connector'
 TOKEN_LIFETIME_SECONDS = 60
