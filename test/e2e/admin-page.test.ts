@@ -9,9 +9,9 @@ import { launchChromium } from '../fixtures/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHarness, type WebHarness } from '../web/harness.js';
 import { mintToken } from '../web/sso.js';
+import { createSampleUsers, JDOE_PASSWORD } from './sample-users.js';
 
 const SHOTS = 'test-artifacts/screenshots';
-const JDOE_PASSWORD = 'jdoe-Pass-77';
 
 let h: WebHarness;
 let browser: Browser;
@@ -25,24 +25,7 @@ async function shot(name: string): Promise<void> {
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   h = await startWebHarness();
-  await h.udm.createUser({
-    username: 'jdoe',
-    firstname: 'John',
-    lastname: 'Doe',
-    password: JDOE_PASSWORD,
-    activated: true,
-    phone: ['+49 441 1234-101'],
-    mailPrimaryAddress: 'jdoe@example.intranet',
-    mobileTelephoneNumber: ['+49 170 1234567'],
-  });
-  await h.udm.createUser({
-    username: 'asmith',
-    firstname: 'Anna',
-    lastname: 'Smith',
-    activated: true,
-    phone: ['+49 441 1234-102'],
-  });
-  await h.udm.createUser({ username: 'bmueller', firstname: 'Bernd', lastname: 'Müller', activated: true });
+  await createSampleUsers(h.udm);
   await h.udm.createUser({
     username: 'xss',
     firstname: 'X',

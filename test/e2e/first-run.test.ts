@@ -14,12 +14,12 @@ import { waitFor } from '../fixtures/wait.js';
 import { mintToken } from '../web/sso.js';
 import { layoutProblems, unlabelledControls } from './layout.js';
 import { startServeHarness, type ServeHarness } from './serve-harness.js';
+import { createSampleUsers, JDOE_PASSWORD } from './sample-users.js';
 
 const SHOTS = 'test-artifacts/screenshots';
 const WIDTHS = [1280, 1000] as const;
 const LANGS = ['en', 'de'] as const;
 type Lang = (typeof LANGS)[number];
-const JDOE_PASSWORD = 'jdoe-Pass-77';
 
 let h: ServeHarness;
 let browser: Browser;
@@ -71,24 +71,7 @@ async function stepState(step: string): Promise<string | null> {
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   h = await startServeHarness({ deletes: { mode: 'delete', maxPerRun: 10 } });
-  await h.udm.createUser({
-    username: 'jdoe',
-    firstname: 'John',
-    lastname: 'Doe',
-    password: JDOE_PASSWORD,
-    activated: true,
-    phone: ['+49 441 1234-101'],
-    mailPrimaryAddress: 'jdoe@example.intranet',
-    mobileTelephoneNumber: ['+49 170 1234567'],
-  });
-  await h.udm.createUser({
-    username: 'asmith',
-    firstname: 'Anna',
-    lastname: 'Smith',
-    activated: true,
-    phone: ['+49 441 1234-102'],
-  });
-  await h.udm.createUser({ username: 'bmueller', firstname: 'Bernd', lastname: 'Müller', activated: true });
+  await createSampleUsers(h.udm);
   await h.udm.createUser({
     username: 'mhohenzollern',
     firstname: 'Maximiliane Alexandra',

@@ -6,69 +6,41 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseCsvRecords } from '../../../app/pascom/csv.js';
-import { connectorFixture, type ConnectorFixture } from '../../fixtures/connector.js';
-import { freePort } from '../../fixtures/free-port.js';
-import {
-  startPascomSimulator,
-  type JournalEntry,
-  type PascomSimulator,
-} from '../../fixtures/pascom-simulator/index.js';
-import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
-import { userDn } from '../../fixtures/slapd/ucs-user-entry.js';
-import { Udm } from '../../fixtures/udm.js';
+import type { ConnectorFixture } from '../../fixtures/connector.js';
+import type { JournalEntry, PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import type { Udm } from '../../fixtures/udm.js';
 import type { GeneratedUser } from '../../fixtures/user-generator.js';
 import { waitFor } from '../../fixtures/wait.js';
-import { StateDb, startServe, untilDrained, untilLive, type ServeProcess } from './serve-process.js';
+import {
+  StateDb,
+  startKillWorld,
+  untilDrained,
+  untilLive,
+  type KillWorld,
+  type ServeProcess,
+} from './serve-process.js';
 
-const BASE_DN = 'dc=example,dc=intranet';
-const CONTAINER = `cn=users,${BASE_DN}`;
-
-function inactiveUser(n: number): GeneratedUser {
-  const username = `ck${n}`;
-  return {
-    dn: userDn(username, CONTAINER),
-    container: CONTAINER,
-    username,
-    firstname: 'Con',
-    lastname: `Kill ${n}`,
-    activated: false,
-  };
-}
-
-const users = Array.from({ length: 16 }, (_, i) => inactiveUser(i + 1));
 const isPush = (e: JournalEntry): boolean => e.method === 'POST' && e.path.includes('/connector/');
 const loginsOf = (e: JournalEntry): Set<string> =>
   new Set(parseCsvRecords(String(e.body ?? '')).records.map((r) => r['003use_name'] ?? ''));
 
-let slapd: SlapdHandle;
+let world: KillWorld;
+let users: readonly GeneratedUser[];
 let sim: PascomSimulator;
 let udm: Udm;
 let fixture: ConnectorFixture;
-const processes: ServeProcess[] = [];
 
 beforeAll(async () => {
-  [slapd, sim] = await Promise.all([startSlapd({ users, baseDn: BASE_DN }), startPascomSimulator()]);
-  udm = new Udm(slapd);
-  fixture = await connectorFixture(slapd, sim, {
-    listener: { mode: 'syncrepl' },
+  world = await startKillWorld('ck', 16, {
     extensions: { pool: '7200-7299' },
     pascom: { delivery: 'connector', connectorProfile: 'ucs', connectorPushIntervalMs: 200 },
-    http: { host: '127.0.0.1', port: await freePort() },
   });
+  ({ users, sim, udm, fixture } = world);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all(processes.map((p) => p.kill()));
-  await udm?.close();
-  await Promise.all([slapd?.stop(), sim?.stop()]);
-  await fixture?.cleanup();
-});
+afterAll(() => world?.close());
 
-function serve(): ServeProcess {
-  const started = startServe(fixture.configPath);
-  processes.push(started);
-  return started;
-}
+const serve = (): ServeProcess => world.serve();
 
 it('converges after a kill during a push, and never pushes a set without what the cut push created', async () => {
   const state = new StateDb(fixture.dataDir);

@@ -6,23 +6,21 @@
  * Either way the simulator's journal must hold at most one POST per login.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectorFixture, type ConnectorFixture } from '../../fixtures/connector.js';
-import { freePort } from '../../fixtures/free-port.js';
-import {
-  startPascomSimulator,
-  type JournalEntry,
-  type PascomSimulator,
-} from '../../fixtures/pascom-simulator/index.js';
-import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
-import { userDn } from '../../fixtures/slapd/ucs-user-entry.js';
-import { Udm } from '../../fixtures/udm.js';
+import type { ConnectorFixture } from '../../fixtures/connector.js';
+import type { JournalEntry, PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import type { Udm } from '../../fixtures/udm.js';
 import type { GeneratedUser } from '../../fixtures/user-generator.js';
 import { waitFor } from '../../fixtures/wait.js';
 import { startHarness, type Harness } from '../sync/harness.js';
-import { StateDb, startServe, untilDrained, untilLive, type ServeProcess } from './serve-process.js';
+import {
+  StateDb,
+  startKillWorld,
+  untilDrained,
+  untilLive,
+  type KillWorld,
+  type ServeProcess,
+} from './serve-process.js';
 
-const BASE_DN = 'dc=example,dc=intranet';
-const CONTAINER = `cn=users,${BASE_DN}`;
 const USERS = 24;
 
 const postedLogin = (e: JournalEntry): string | undefined =>
@@ -40,48 +38,21 @@ function duplicatePosts(journal: readonly JournalEntry[]): Record<string, number
   return Object.fromEntries([...counts].filter(([, n]) => n > 1));
 }
 
-function inactiveUser(n: number): GeneratedUser {
-  const username = `gbr${n}`;
-  return {
-    dn: userDn(username, CONTAINER),
-    container: CONTAINER,
-    username,
-    firstname: 'Get',
-    lastname: `Before ${n}`,
-    activated: false,
-  };
-}
-
 describe('after a SIGKILL of serve during creates', () => {
-  const users = Array.from({ length: USERS }, (_, i) => inactiveUser(i + 1));
-  let slapd: SlapdHandle;
+  let world: KillWorld;
+  let users: readonly GeneratedUser[];
   let sim: PascomSimulator;
   let udm: Udm;
   let fixture: ConnectorFixture;
-  const processes: ServeProcess[] = [];
 
   beforeAll(async () => {
-    [slapd, sim] = await Promise.all([startSlapd({ users, baseDn: BASE_DN }), startPascomSimulator()]);
-    udm = new Udm(slapd);
-    fixture = await connectorFixture(slapd, sim, {
-      listener: { mode: 'syncrepl' },
-      extensions: { pool: '7000-7999' },
-      http: { host: '127.0.0.1', port: await freePort() },
-    });
+    world = await startKillWorld('gbr', USERS, { extensions: { pool: '7000-7999' } });
+    ({ users, sim, udm, fixture } = world);
   }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all(processes.map((p) => p.kill()));
-    await udm?.close();
-    await Promise.all([slapd?.stop(), sim?.stop()]);
-    await fixture?.cleanup();
-  });
+  afterAll(() => world?.close());
 
-  function serve(): ServeProcess {
-    const started = startServe(fixture.configPath);
-    processes.push(started);
-    return started;
-  }
+  const serve = (): ServeProcess => world.serve();
 
   it('sends no second POST for a login pascom already created', async () => {
     const state = new StateDb(fixture.dataDir);

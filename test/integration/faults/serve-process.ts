@@ -10,6 +10,13 @@ import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { STATE_FILE } from '../../../app/store/store.js';
 import { STATUS_KEYS } from '../../../app/sync/status.js';
+import { connectorFixture, merge, type ConnectorFixture } from '../../fixtures/connector.js';
+import { freePort } from '../../fixtures/free-port.js';
+import { startPascomSimulator, type PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
+import { startSlapd, type SlapdHandle } from '../../fixtures/slapd/index.js';
+import { userDn } from '../../fixtures/slapd/ucs-user-entry.js';
+import { Udm } from '../../fixtures/udm.js';
+import type { GeneratedUser } from '../../fixtures/user-generator.js';
 import { waitFor } from '../../fixtures/wait.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -177,4 +184,61 @@ export async function untilDrained(state: StateDb, timeoutMs: number): Promise<v
     },
     { timeoutMs, intervalMs: 100, message: 'the outbox did not drain' },
   );
+}
+
+/**
+ * A directory of `count` not yet activated users (`<prefix>1`…), the pascom simulator and a
+ * config for real `serve` processes on them; `serve()` starts one, `close()` stops everything.
+ */
+export interface KillWorld {
+  readonly slapd: SlapdHandle;
+  readonly sim: PascomSimulator;
+  readonly udm: Udm;
+  readonly fixture: ConnectorFixture;
+  readonly users: readonly GeneratedUser[];
+  serve(): ServeProcess;
+  close(): Promise<void>;
+}
+
+export async function startKillWorld(
+  prefix: string,
+  count: number,
+  overrides: Record<string, unknown>,
+): Promise<KillWorld> {
+  const baseDn = 'dc=example,dc=intranet';
+  const container = `cn=users,${baseDn}`;
+  const users: GeneratedUser[] = Array.from({ length: count }, (_, i) => ({
+    dn: userDn(`${prefix}${i + 1}`, container),
+    container,
+    username: `${prefix}${i + 1}`,
+    firstname: 'Kill',
+    lastname: `World ${i + 1}`,
+    activated: false,
+  }));
+  const [slapd, sim] = await Promise.all([startSlapd({ users, baseDn }), startPascomSimulator()]);
+  const udm = new Udm(slapd);
+  const fixture = await connectorFixture(
+    slapd,
+    sim,
+    merge({ listener: { mode: 'syncrepl' }, http: { host: '127.0.0.1', port: await freePort() } }, overrides),
+  );
+  const processes: ServeProcess[] = [];
+  return {
+    slapd,
+    sim,
+    udm,
+    fixture,
+    users,
+    serve() {
+      const started = startServe(fixture.configPath);
+      processes.push(started);
+      return started;
+    },
+    async close() {
+      await Promise.all(processes.map((p) => p.kill()));
+      await udm.close();
+      await Promise.all([slapd.stop(), sim.stop()]);
+      await fixture.cleanup();
+    },
+  };
 }
