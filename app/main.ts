@@ -1,8 +1,12 @@
 /**
  * The composition root: the only place that knows every part. It turns a validated Config into
- * adapters (LDAP, pascom, SQLite, clock) and hands each service just the ports it needs.
+ * adapters (LDAP, pascom, SQLite, clock) and hands each service just the ports it needs: the
+ * app (store, delivery, full sync) for every command, and for `serve` also the listener, the
+ * schedule and the admin page's services. `ConnectorService` only starts, reloads and stops
+ * what is built here.
  */
 import { readFileSync } from 'node:fs';
+import { MACHINE_SECRET_PATH, secretsToRedact } from './config/index.js';
 import { attributesForRules } from './core/attributes.js';
 import type { Clock, Logger } from './core/ports.js';
 import type { SyncRules } from './core/rules.js';
@@ -19,6 +23,12 @@ import { ExtensionReservations, PascomExtensionCache } from './sync/identity-cac
 import { EVENT_KIND } from './sync/listener-events.js';
 import { FullSync } from './sync/full-sync.js';
 import { OutboxRunner } from './sync/outbox-runner.js';
+import type { ConnectionReport } from './pascom/test-connection.js';
+import { healthRoutes } from './serve/health-routes.js';
+import { ListenerRuntime } from './serve/listener-runtime.js';
+import type { ConnectorMetrics } from './serve/metrics.js';
+import { FullSyncScheduler } from './serve/scheduler.js';
+import type { ReloadResult, WebDeps } from './web/deps.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -218,5 +228,90 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
       store.close();
       release?.();
     },
+  };
+}
+
+/** Test connection from the page: a client for the form's settings, used once and closed. */
+export async function testPascomConnection(config: Config): Promise<ConnectionReport> {
+  const client = createPascomClient(config);
+  try {
+    return await client.testConnection();
+  } finally {
+    client.close();
+  }
+}
+
+/** What the log scrubs: passwords and secret files of this config (on start and every reload). */
+export function registerConfigSecrets(
+  logger: { registerSecret?(value: string): void },
+  config: Config,
+  machineSecretPath = MACHINE_SECRET_PATH,
+): void {
+  if (logger.registerSecret === undefined) return;
+  const read = (path: string): string | undefined => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined; // not there (yet): nothing of it can reach the log
+    }
+  };
+  for (const secret of secretsToRedact(config, machineSecretPath, read)) logger.registerSecret(secret);
+}
+
+/** What `serve` runs besides the app: the listener and the schedule, wired to the app's delivery. */
+export interface ServeParts {
+  readonly app: App;
+  readonly listener: ListenerRuntime;
+  readonly scheduler: FullSyncScheduler;
+}
+
+export function composeServe(config: Config, logger: Logger, metrics: ConnectorMetrics): ServeParts {
+  const app = createApp(config, logger, { deliver: true });
+  app.runner?.on('settled', (event) => metrics.settled(event, systemClock.now().getTime()));
+  const listener = new ListenerRuntime({
+    config,
+    rules: app.rules,
+    store: app.store,
+    directory: app.directory,
+    logger,
+    clock: systemClock,
+    delivered: (count, source) => {
+      metrics.eventsStored(count, source);
+      app.runner?.kick();
+    },
+  });
+  const scheduler = new FullSyncScheduler({ fullSync: app.fullSync, runner: app.runner, logger }, config.schedule);
+  return { app, listener, scheduler };
+}
+
+/** The running connector as `serve` holds it (ConnectorService): replaced parts on reload. */
+export interface RunningConnector {
+  readonly metrics: ConnectorMetrics;
+  current(): App;
+  reload(): Promise<ReloadResult>;
+  nextScheduledRun(): Date | undefined;
+}
+
+/** The admin page's services in `serve`: every reload, from the page or SIGHUP, goes through `connector`. */
+export function serveWebDeps(
+  connector: RunningConnector,
+  options: {
+    readonly configPath: string;
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly logger: Logger;
+  },
+): WebDeps {
+  return {
+    current: () => connector.current(),
+    configPath: options.configPath,
+    env: options.env,
+    reload: () => connector.reload(),
+    clock: systemClock,
+    logger: options.logger,
+    publicRoutes: healthRoutes(() => connector.current().store, connector.metrics, {
+      metricsTokenFile: () => connector.current().config.http.metricsTokenFile,
+    }),
+    nextScheduledRun: () => connector.nextScheduledRun(),
+    testPascomConnection,
   };
 }

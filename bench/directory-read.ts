@@ -17,6 +17,7 @@ import { attributesForRules } from '../app/core/attributes.js';
 import { DEFAULT_MAPPING } from '../app/core/default-mapping.js';
 import { searchUsersWithLdapts } from '../app/directory/ldapts-user-search.js';
 import { UcsDirectory } from '../app/directory/ucs-directory.js';
+import { openLdap } from '../app/ldap/ldap-connection.js';
 import { startSlapd } from '../test/fixtures/slapd/index.js';
 import { generateUsers } from '../test/fixtures/user-generator.js';
 import { ldapsearchDump } from './lib/ldapsearch.js';
@@ -73,11 +74,9 @@ async function main(): Promise<void> {
   });
   try {
     const attributes = ['entryUUID', ...attributesForRules(DEFAULT_MAPPING)];
+    const connection = { url: slapd.url, starttls: false, tlsVerify: true, timeoutMs: 30_000 };
     const directory = new UcsDirectory({
-      url: slapd.url,
-      starttls: false,
-      tlsVerify: true,
-      timeoutMs: 30_000,
+      ...connection,
       baseDn: slapd.baseDn,
       bindDn: slapd.computerDn,
       password: slapd.computerPassword,
@@ -88,10 +87,19 @@ async function main(): Promise<void> {
     const readWithLdapsearch = (): Promise<number> =>
       ldapsearchDump(slapd, { filter: USER_FILTER, attributes, pageSize: PAGE_SIZE });
     const readWithLdapts = async (): Promise<number> => {
-      const users = await directory.withClient('search', (client) =>
-        searchUsersWithLdapts(client, { baseDn: slapd.baseDn, filter: USER_FILTER, attributes, pageSize: PAGE_SIZE }),
-      );
-      return users.length;
+      // ldapts on a connection of its own, as the directory's small queries use it.
+      const client = await openLdap(connection, slapd.computerDn, slapd.computerPassword);
+      try {
+        const users = await searchUsersWithLdapts(client, {
+          baseDn: slapd.baseDn,
+          filter: USER_FILTER,
+          attributes,
+          pageSize: PAGE_SIZE,
+        });
+        return users.length;
+      } finally {
+        await client.unbind();
+      }
     };
     const readPaged = async (): Promise<number> => (await directory.readEnabledUsers()).length;
     const timings = await interleaved(runs, {

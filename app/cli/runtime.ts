@@ -2,6 +2,7 @@
 import type { Config } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger, type AppLogger } from '../log/logger.js';
+import { registerConfigSecrets } from '../main.js';
 import { println, type CliIo } from './io.js';
 
 export class ExitError extends Error {
@@ -39,7 +40,6 @@ export async function loadRuntime(
     // Commands that print results keep the terminal for them: only warnings and errors there.
     console: options.quiet ? 'warn' : config.log.level,
   });
-  logger.registerSecret(config.ucs.password);
-  logger.registerSecret(config.pascom.password);
+  registerConfigSecrets(logger, config);
   return { config, configPath: result.path, logger };
 }

@@ -8,10 +8,9 @@
 import { once } from 'node:events';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { systemClock } from '../main.js';
+import { serveWebDeps } from '../main.js';
 import { createLogger, type AppLogger } from '../log/logger.js';
 import { ConnectorService } from '../serve/connector-service.js';
-import { healthRoutes } from '../serve/health-routes.js';
 import { startWebServer } from '../web/index.js';
 import { println, type CliIo } from './io.js';
 
@@ -59,8 +58,6 @@ export async function serveCommand(
     dataDir: config.dataDir,
     console: config.log.level,
   });
-  logger.registerSecret(config.ucs.password);
-  logger.registerSecret(config.pascom.password);
   try {
     return await serveWith(config, ready.path, logger, io, signals);
   } finally {
@@ -77,28 +74,10 @@ async function serveWith(
 ): Promise<number> {
   const service = new ConnectorService(configPath, io.env, logger);
   await service.start(config);
-  const web = await startWebServer(
-    {
-      current: () => service.current(),
-      configPath,
-      env: io.env,
-      reload: async () => {
-        const result = await service.reload();
-        if (result.ok) {
-          logger.registerSecret(service.current().config.ucs.password);
-          logger.registerSecret(service.current().config.pascom.password);
-        }
-        return result;
-      },
-      clock: systemClock,
-      logger,
-      publicRoutes: healthRoutes(() => service.current().store, service.metrics, {
-        metricsTokenFile: () => service.current().config.http.metricsTokenFile,
-      }),
-      nextScheduledRun: () => service.nextScheduledRun(),
-    },
-    { host: config.http.host, port: config.http.port },
-  );
+  const web = await startWebServer(serveWebDeps(service, { configPath, env: io.env, logger }), {
+    host: config.http.host,
+    port: config.http.port,
+  });
   logger.info('pascom connector serving', { url: web.url });
   println(io.stderr, `pascom connector ready: ${web.url}`);
 

@@ -15,7 +15,7 @@ export { loadConfig, locateConfigFile } from './load.js';
 export type { ConfigSources, LoadOptions, LoadResult } from './load.js';
 export { formatConfigErrors } from './issues.js';
 export type { ConfigError } from './issues.js';
-export { redactConfig } from './secrets.js';
+export { redactConfig, secretsToRedact, type ReadSecretFile } from './secrets.js';
 export type { SecretSource } from './secrets.js';
 export { parseYaml, validateConfig } from './validate.js';
 export { setPassword, updateConfigFile, writeConfigFile, writeFileAtomic } from './write.js';

@@ -56,3 +56,21 @@ export function redactConfig(config: Config): Config {
     pascom: { ...config.pascom, password: shown(config.pascom.password) },
   };
 }
+
+/** Reads a secret file; undefined when it is missing or unreadable (nothing to scrub then). */
+export type ReadSecretFile = (path: string) => string | undefined;
+
+/**
+ * Every secret this configuration brings into the process, for the log's redaction list: the
+ * resolved passwords, and the contents of the secret files read later per request (single
+ * sign-on, the metrics token) and of the machine secret the page may test with. Registered on
+ * every start and reload, so a password changed in its file is scrubbed from then on.
+ */
+export function secretsToRedact(config: Config, machineSecretPath: string, read: ReadSecretFile): string[] {
+  const files = [config.http.ssoSecretFile, config.http.metricsTokenFile, machineSecretPath];
+  const contents = files.flatMap((path) => {
+    const text = path === undefined ? undefined : read(path)?.replace(/[\r\n]+$/, '');
+    return text === undefined || text === '' ? [] : [text];
+  });
+  return [config.ucs.password, config.pascom.password, ...contents].filter((value) => value !== '');
+}

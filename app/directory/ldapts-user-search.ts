@@ -12,7 +12,10 @@ export interface UserSearch {
   readonly filter: string;
   /** Attributes to request, entryUUID first; the result uses these spellings. */
   readonly attributes: readonly string[];
-  readonly pageSize: number;
+  /** Entries per page; without it the search is one request (for a few entries). */
+  readonly pageSize?: number | undefined;
+  /** At most this many entries (the server stops there). */
+  readonly sizeLimit?: number | undefined;
 }
 
 /** Users matching the search; entries without entryUUID are skipped (they cannot be anchored). */
@@ -22,7 +25,8 @@ export async function searchUsersWithLdapts(client: Client, search: UserSearch):
     scope: 'sub',
     filter: search.filter,
     attributes: [...search.attributes],
-    paged: { pageSize: search.pageSize },
+    ...(search.pageSize === undefined ? {} : { paged: { pageSize: search.pageSize } }),
+    ...(search.sizeLimit === undefined ? {} : { sizeLimit: search.sizeLimit }),
     timeLimit: 0,
   });
   return searchEntries.flatMap((entry) => {

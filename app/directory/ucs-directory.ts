@@ -10,6 +10,7 @@ import type { Anchor, DirectoryUser } from '../core/types.js';
 import { LdapBindError, classifyLdapError } from '../ldap/errors.js';
 import { openLdap, type LdapConnectionOptions } from '../ldap/ldap-connection.js';
 import { pagedSearchAll, type EntryHandler } from '../ldap/paged-search.js';
+import { membershipIn, type Membership } from './group-membership.js';
 import { andFilter, equalityFilter, escapeFilterValue } from './ldap-filter.js';
 import { searchUsersWithLdapts } from './ldapts-user-search.js';
 
@@ -30,6 +31,8 @@ export const ANY_USER_FILTER = '(univentionObjectType=users/user)';
 
 const DEFAULT_PAGE_SIZE = 1000;
 const ENTRY_UUID = 'entryUUID';
+/** slapd's resultCode noSuchObject (RFC 4511): the search base does not exist. */
+const NO_SUCH_OBJECT = 32;
 
 export class UcsDirectory implements DirectoryReader {
   private readonly options: UcsDirectoryOptions;
@@ -104,6 +107,30 @@ export class UcsDirectory implements DirectoryReader {
       if (key !== undefined) uuids.add(key.toLowerCase());
     });
     return uuids;
+  }
+
+  /**
+   * Up to `limit` users matching the user filter (or the one with this login, when given), with
+   * `attributes` spelled as asked: the mapping preview, which may ask for attributes the mapping
+   * does not use yet.
+   */
+  async sampleEnabledUsers(attributes: readonly string[], login: string, limit: number): Promise<DirectoryUser[]> {
+    const filter =
+      login === '' ? this.options.userFilter : andFilter(this.options.userFilter, equalityFilter('uid', login));
+    const wanted = [ENTRY_UUID, ...attributes.filter((a) => a.toLowerCase() !== 'entryuuid')];
+    return this.withClient('search', (client) =>
+      searchUsersWithLdapts(client, { baseDn: this.options.baseDn, filter, attributes: wanted, sizeLimit: limit }),
+    );
+  }
+
+  /** Whether `userDn` is in the group entry `groupDn`, nested groups under `groupsBase` included. */
+  async groupMembership(groupDn: string, userDn: string, groupsBase: string): Promise<Membership> {
+    try {
+      return await this.withClient('search', (client) => membershipIn(client, groupDn, userDn, groupsBase));
+    } catch (error) {
+      if ((error as { code?: unknown } | undefined)?.code === NO_SUCH_OBJECT) return 'no-such-group';
+      throw error;
+    }
   }
 
   /** Runs `fn` with a bound ldapts client; errors become LdapErrors. */

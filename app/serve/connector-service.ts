@@ -1,23 +1,19 @@
 /**
- * `serve`: the long-running connector — the app (store, outbox runner), the listener, the
- * scheduled full sync and the metrics — with reload on a config change and a draining stop.
+ * `serve`'s lifecycle: starts the parts the composition root builds (app/main.ts `composeServe`),
+ * restarts them on a config change and stops them draining. Every reload — from the page or on
+ * SIGHUP — goes through `reload()`, and every start registers the config's secrets with the log.
  */
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/ports.js';
-import { createApp, systemClock, type App } from '../main.js';
+import { composeServe, registerConfigSecrets, systemClock, type App, type ServeParts } from '../main.js';
 import type { ReloadResult } from '../web/deps.js';
-import { ListenerRuntime } from './listener-runtime.js';
 import { ConnectorMetrics } from './metrics.js';
-import { FullSyncScheduler } from './scheduler.js';
 
 /** Rows written by other processes (listener-trigger, a CLI import) are noticed within this. */
 const OUTBOX_POLL_MS = 1000;
 
-interface Parts {
-  readonly app: App;
-  readonly listener: ListenerRuntime;
-  readonly scheduler: FullSyncScheduler;
+interface Parts extends ServeParts {
   readonly poll: NodeJS.Timeout;
   /** Set once the listener was started (it may wait for the first import). */
   listening: Promise<unknown> | undefined;
@@ -30,7 +26,8 @@ export class ConnectorService {
   constructor(
     private readonly configPath: string,
     private readonly env: Readonly<Record<string, string | undefined>>,
-    private readonly logger: Logger,
+    /** `registerSecret` when the logger redacts (the real one does; test loggers may not). */
+    private readonly logger: Logger & { registerSecret?(value: string): void },
   ) {
     this.metrics = new ConnectorMetrics(
       () => this.current().store,
@@ -48,24 +45,8 @@ export class ConnectorService {
   }
 
   async start(config: Config): Promise<void> {
-    const app = createApp(config, this.logger, { deliver: true });
-    app.runner?.on('settled', (event) => this.metrics.settled(event, systemClock.now().getTime()));
-    const listener = new ListenerRuntime({
-      config,
-      rules: app.rules,
-      store: app.store,
-      directory: app.directory,
-      logger: this.logger,
-      clock: systemClock,
-      delivered: (count, source) => {
-        this.metrics.eventsStored(count, source);
-        app.runner?.kick();
-      },
-    });
-    const scheduler = new FullSyncScheduler(
-      { fullSync: app.fullSync, runner: app.runner, logger: this.logger },
-      config.schedule,
-    );
+    registerConfigSecrets(this.logger, config);
+    const { app, listener, scheduler } = composeServe(config, this.logger, this.metrics);
     const parts: Parts = {
       app,
       listener,

@@ -4,7 +4,7 @@
  * them) and report progress for polling.
  */
 import type { Plan } from '../core/types.js';
-import type { App } from '../main.js';
+import type { WebServices } from './deps.js';
 import { SyncBusyError, type ImportProgress, type ImportResult } from '../sync/full-sync.js';
 
 const KEPT_PLANS = 4;
@@ -26,7 +26,7 @@ export class SyncJobs {
   private nextImportId = 1;
 
   /** Runs a simulation (reads UCS and pascom; changes nothing) and keeps its plan. */
-  async simulate(app: App, user: string, confirmDeletes = false): Promise<number> {
+  async simulate(app: WebServices, user: string, confirmDeletes = false): Promise<number> {
     const { runId, plan } = await app.fullSync.simulate(`admin:${user}`, confirmDeletes);
     this.keep(runId, plan);
     return runId;
@@ -46,7 +46,7 @@ export class SyncJobs {
    * plan, else from the run history (the page was left open across a restart); undefined when
    * the run is unknown or was no plan (a failed run).
    */
-  reviewedDeletes(app: App, runId: number): number | undefined {
+  reviewedDeletes(app: WebServices, runId: number): number | undefined {
     const kept = this.plans.get(runId);
     if (kept !== undefined) return kept.summary.delete;
     const run = app.store.runs.recent(50).find((candidate) => candidate.id === runId);
@@ -58,7 +58,7 @@ export class SyncJobs {
    * `maxDeletes` binds it to the reviewed plan: an import whose fresh plan deletes more is
    * refused, and that plan is kept under the import's run id for review.
    */
-  startImport(app: App, user: string, confirmDeletes: boolean, maxDeletes: number): ImportJob {
+  startImport(app: WebServices, user: string, confirmDeletes: boolean, maxDeletes: number): ImportJob {
     if (app.fullSync.running) throw new SyncBusyError();
     const job: ImportJob = {
       id: this.nextImportId++,

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App } from '../../app/main.js';
-import { systemClock } from '../../app/main.js';
+import { serveWebDeps } from '../../app/main.js';
 import { ConnectorService } from '../../app/serve/connector-service.js';
 import { startWebServer, type WebServer } from '../../app/web/index.js';
 import { connectorFixture, memoryLogger, type ConnectorFixture } from '../fixtures/connector.js';
@@ -42,18 +42,11 @@ export async function startServeHarness(config: Record<string, unknown> = {}): P
   const logger = memoryLogger();
   const service = new ConnectorService(fixture.configPath, {}, logger);
   await service.start(fixture.config);
-  const web = await startWebServer(
-    {
-      current: () => service.current(),
-      configPath: fixture.configPath,
-      env: {},
-      reload: () => service.reload(),
-      clock: systemClock,
-      logger,
-      nextScheduledRun: () => service.nextScheduledRun(),
-    },
-    { host: '127.0.0.1', port: 0 },
-  );
+  // The page as `serve` composes it (app/main.ts), health and metrics routes included.
+  const web = await startWebServer(serveWebDeps(service, { configPath: fixture.configPath, env: {}, logger }), {
+    host: '127.0.0.1',
+    port: 0,
+  });
   const udm = new Udm(slapd);
   return {
     slapd,

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../app/main.js';
+import { systemClock, testPascomConnection } from '../../app/main.js';
 import { ConnectorMetrics } from '../../app/serve/metrics.js';
 import { healthRoutes } from '../../app/serve/health-routes.js';
 import { createWebApp, SESSION_COOKIE } from '../../app/web/index.js';
@@ -55,6 +55,7 @@ beforeAll(async () => {
     clock: systemClock,
     logger: h.logs,
     nextScheduledRun: () => undefined,
+    testPascomConnection,
     reload: () => Promise.resolve({ ok: true }),
     publicRoutes: healthRoutes(() => h.app().store, new ConnectorMetrics(() => h.app().store, Date.now)),
   });

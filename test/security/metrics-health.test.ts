@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../app/main.js';
+import { systemClock, testPascomConnection } from '../../app/main.js';
 import { healthRoutes } from '../../app/serve/health-routes.js';
 import { ConnectorMetrics } from '../../app/serve/metrics.js';
 import { STATUS_KEYS } from '../../app/sync/status.js';
@@ -32,6 +32,7 @@ async function serve(store: () => Store): Promise<string> {
     clock: systemClock,
     logger: h.logs,
     nextScheduledRun: () => undefined,
+    testPascomConnection,
     reload: () => Promise.resolve({ ok: true }),
     publicRoutes: healthRoutes(store, new ConnectorMetrics(store, Date.now), {
       metricsTokenFile: () => h.app().config.http.metricsTokenFile,

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../app/config/load.js';
-import { createApp, systemClock, type App } from '../../app/main.js';
+import { createApp, systemClock, testPascomConnection, type App } from '../../app/main.js';
 import { startWebServer, type WebDeps, type WebServer } from '../../app/web/index.js';
 import { connectorFixture, memoryLogger, type ConnectorFixture } from '../fixtures/connector.js';
 import { startPascomSimulator, type PascomSimulator } from '../fixtures/pascom-simulator/index.js';
@@ -62,6 +62,7 @@ export async function startWebHarness(options: WebHarnessOptions = {}): Promise<
     env,
     machineSecretPath: machineSecretFile,
     nextScheduledRun: () => undefined,
+    testPascomConnection,
     async reload() {
       const loaded = await loadConfig({ path: fixture.configPath, env, machineSecretPath: machineSecretFile });
       if (!loaded.ok) return { ok: false, errors: loaded.errors };

@@ -5,29 +5,20 @@
  * delegated OU administrator may create) grants nothing.
  *
  * Membership is the group's `uniqueMember` (UDM writes a user member's DN there and, for a
- * nested group, the group's DN). `memberUid` is not consulted: it holds a bare uid, which names
- * nobody once that account is gone. Nested groups count as UCS resolves them: a user in a group
- * whose DN is a `uniqueMember` of the admin group, to any depth up to `MAX_NESTING`, with every
- * group visited once (a cycle of groups ends). Every value in a filter is escaped (RFC 4515).
+ * nested group, the group's DN); nested groups count as UCS resolves them
+ * (app/directory/group-membership.ts).
  */
-import type { Client } from 'ldapts';
 import type { DirectoryUser } from '../../core/types.js';
-import { andFilter, equalityFilter, orFilter } from '../../directory/index.js';
+import type { Membership } from '../../directory/group-membership.js';
 
+/** What sign-in needs of the directory: find a user, check a password, resolve a group. */
 export interface AdminDirectory {
   findByLogin(login: string): Promise<DirectoryUser[]>;
   verifyPassword(dn: string, password: string): Promise<void>;
-  withClient<T>(operation: string, fn: (client: Client) => Promise<T>): Promise<T>;
+  groupMembership(groupDn: string, userDn: string, groupsBase: string): Promise<Membership>;
 }
 
-/** Group levels followed below the admin group. UCS itself sets no limit; real nesting is shallow. */
-export const MAX_NESTING = 8;
-/** Group DNs per OR filter when walking up a level. */
-const BATCH = 100;
-/** slapd's resultCode noSuchObject (RFC 4511): the configured group does not exist. */
-const NO_SUCH_OBJECT = 32;
-
-export type Membership = 'member' | 'not-member' | 'no-such-group';
+export type { Membership } from '../../directory/group-membership.js';
 
 /** UCS keeps groups under `cn=groups,<LDAP base>`: the domain's dc= suffix, even when ucs.baseDn is a sub-tree. */
 export function domainBase(baseDn: string): string {
@@ -60,78 +51,12 @@ export async function userDnOf(directory: AdminDirectory, login: string): Promis
   return users.length === 1 ? users[0]?.dn : undefined;
 }
 
-/** A DN in one spelling for the visited set (the server compares DNs itself in every filter). */
-function dnKey(dn: string): string {
-  return dn.replace(/\s*([,=+])\s*/g, '$1').toLowerCase();
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function uniqueMemberOfAny(dns: readonly string[]): string {
-  return orFilter(...dns.map((dn) => equalityFilter('uniqueMember', dn)));
-}
-
-/** Whether the one entry `groupDn` lists any of `dns` as uniqueMember (the server matches DNs). */
-async function listsAny(client: Client, groupDn: string, dns: readonly string[]): Promise<boolean> {
-  for (const batch of chunks(dns, BATCH)) {
-    const { searchEntries } = await client.search(groupDn, {
-      scope: 'base',
-      filter: uniqueMemberOfAny(batch),
-      attributes: ['1.1'],
-    });
-    if (searchEntries.length > 0) return true;
-  }
-  return false;
-}
-
-/** The groups anywhere below the domain that list any of `dns` as uniqueMember. */
-async function groupsHolding(client: Client, base: string, dns: readonly string[]): Promise<string[]> {
-  const found: string[] = [];
-  for (const batch of chunks(dns, BATCH)) {
-    const { searchEntries } = await client.search(base, {
-      scope: 'sub',
-      filter: andFilter('(objectClass=univentionGroup)', uniqueMemberOfAny(batch)),
-      attributes: ['1.1'],
-    });
-    found.push(...searchEntries.map((entry) => entry.dn));
-  }
-  return found;
-}
-
-/** The directory's errors carry the LDAP result code (app/directory/directory-errors.ts). */
-function isNoSuchObject(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === NO_SUCH_OBJECT;
-}
-
-export async function groupMembership(
+/** Whether `userDn` may use the page: a member of the admin group entry, nested groups included. */
+export function adminMembership(
   directory: AdminDirectory,
   baseDn: string,
   groupDn: string,
   userDn: string,
 ): Promise<Membership> {
-  try {
-    return await directory.withClient('search', async (client): Promise<Membership> => {
-      if (await listsAny(client, groupDn, [userDn])) return 'member';
-      const seen = new Set([dnKey(userDn), dnKey(groupDn)]);
-      let level = [userDn];
-      for (let depth = 0; depth < MAX_NESTING && level.length > 0; depth++) {
-        const parents = (await groupsHolding(client, domainBase(baseDn), level)).filter((dn) => {
-          const key = dnKey(dn);
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        });
-        if (parents.length > 0 && (await listsAny(client, groupDn, parents))) return 'member';
-        level = parents;
-      }
-      return 'not-member';
-    });
-  } catch (error) {
-    if (isNoSuchObject(error)) return 'no-such-group';
-    throw error;
-  }
+  return directory.groupMembership(groupDn, userDn, domainBase(baseDn));
 }

@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { Router, type Response } from 'express';
 import { MACHINE_SECRET_PATH } from '../../config/index.js';
 import { testUcsConnection, type UcsTestReport } from '../../directory/connection-test.js';
-import { createPascomClient } from '../../main.js';
 import type { ConnectionReport } from '../../pascom/test-connection.js';
 import { recordConnectionTest } from '../../sync/first-run.js';
 import { saveConfig } from '../config-edit.js';
@@ -118,17 +117,12 @@ export function connectionRoutes(deps: WebDeps): Router {
       return page(res, { pascom: { ...form, password: '' }, pascomErrors: errors }, 422);
     if (text(body, 'action') === 'test') {
       const password = keepsStoredPascomPassword(form, config) ? config.pascom.password : form.password;
-      const client = createPascomClient({
+      const report = await deps.testPascomConnection({
         ...config,
         pascom: { ...config.pascom, url: form.url, instance: form.instance, user: form.user, password },
       });
-      try {
-        const report = await client.testConnection();
-        recordConnectionTest(deps.current().store, 'pascom', report.ok, deps.clock.now().getTime());
-        return page(res, { pascom: { ...form, password: '' }, pascomTest: report });
-      } finally {
-        client.close();
-      }
+      recordConnectionTest(deps.current().store, 'pascom', report.ok, deps.clock.now().getTime());
+      return page(res, { pascom: { ...form, password: '' }, pascomTest: report });
     }
     const saved = await saveConfig(deps, req, (doc) => applyPascomForm(doc, form));
     if (!saved.ok)

@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Router, type Request, type Response } from 'express';
-import type { App } from '../../main.js';
+import type { WebServices } from '../deps.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { DirectoryBindError } from '../../directory/index.js';
-import { adminGroupDn, groupMembership, userDnOf, type Membership } from '../auth/admin-check.js';
+import { adminGroupDn, adminMembership, userDnOf, type Membership } from '../auth/admin-check.js';
 import { JtiStore } from '../auth/jti-store.js';
 import { verifySsoToken } from '../auth/sso-token.js';
 import type { WebDeps } from '../deps.js';
@@ -23,8 +23,8 @@ function field(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-function membershipOf(app: App, userDn: string): Promise<Membership> {
-  return groupMembership(
+function membershipOf(app: WebServices, userDn: string): Promise<Membership> {
+  return adminMembership(
     app.directory,
     app.config.ucs.baseDn,
     adminGroupDn(app.config.http, app.config.ucs.baseDn),
