@@ -1,8 +1,10 @@
 /** The outbox runner: bounded, ordered per user, retrying transient failures, never crashing. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { Store } from '../../../app/store/index.js';
 import type { OutboxRow } from '../../../app/store/index.js';
-import type { JobHandlers, Settlement } from '../../../app/sync/job.js';
+import type { Settlement } from '../../../app/sync/job.js';
+import { JobRegistry } from '../../../app/sync/outbox/job-registry.js';
 import { OutboxRunner } from '../../../app/sync/outbox-runner.js';
 import { memoryLogger } from '../../fixtures/connector.js';
 import { waitFor } from '../../fixtures/wait.js';
@@ -20,9 +22,17 @@ afterEach(async () => {
 
 const clock = { now: () => new Date() };
 
-function start(handlers: JobHandlers, concurrency = 4): OutboxRunner {
+/** Handlers of test jobs by kind (any payload). */
+function jobs(handlers: Readonly<Record<string, (row: OutboxRow) => Promise<Settlement>>>): JobRegistry {
+  const registry = new JobRegistry();
+  for (const [kind, handle] of Object.entries(handlers))
+    registry.register({ kind, payload: z.unknown(), handle: (_payload, row) => handle(row) });
+  return registry;
+}
+
+function start(handlers: Parameters<typeof jobs>[0], concurrency = 4): OutboxRunner {
   runner = new OutboxRunner(
-    { store, handlers, clock, random: () => 0.5, logger: memoryLogger() },
+    { store, jobs: jobs(handlers), clock, random: () => 0.5, logger: memoryLogger() },
     { concurrency, backoffBaseMs: 20, backoffCapMs: 100 },
   );
   runner.start();
@@ -60,13 +70,13 @@ describe('OutboxRunner', () => {
     runner = new OutboxRunner(
       {
         store,
-        handlers: {
+        jobs: jobs({
           job: async (row) => {
             if (!pascomUp) return { outcome: 'retry', error: 'connect ECONNREFUSED' };
             delivered.push(row.uuid);
             return { outcome: 'done' };
           },
-        },
+        }),
         clock,
         random: () => 0.5,
         logger: memoryLogger(),
@@ -96,7 +106,7 @@ describe('OutboxRunner', () => {
     runner = new OutboxRunner(
       {
         store,
-        handlers: { job: async (row) => (handled.push(row.uuid), { outcome: 'done' }) },
+        jobs: jobs({ job: async (row) => (handled.push(row.uuid), { outcome: 'done' }) }),
         clock,
         random: () => 0.5,
         logger,
@@ -159,7 +169,8 @@ describe('OutboxRunner', () => {
 
   it('keeps a refused change as a dead letter and goes on with the others', async () => {
     start({
-      job: async (row) => (row.uuid === 'bad' ? { outcome: 'dead', error: 'pascom: invalid' } : { outcome: 'done' }),
+      job: async (row: OutboxRow) =>
+        row.uuid === 'bad' ? { outcome: 'dead', error: 'pascom: invalid' } : { outcome: 'done' },
     });
     add('bad', 1);
     add('good', 1);
