@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { Store } from '../../../app/store/index.js';
 import type { OutboxRow } from '../../../app/store/index.js';
 import type { Settlement } from '../../../app/sync/job.js';
+import { COMMIT_RETRY_MS } from '../../../app/sync/outbox/batch-commit.js';
 import { JobRegistry } from '../../../app/sync/outbox/job-registry.js';
 import { OutboxRunner } from '../../../app/sync/outbox-runner.js';
 import { memoryLogger } from '../../fixtures/connector.js';
+import { FakeScheduler } from '../../fixtures/fake-scheduler.js';
 import { waitFor } from '../../fixtures/wait.js';
 
 let store: Store;
@@ -102,6 +104,7 @@ describe('OutboxRunner', () => {
 
   it('keeps a delivered row until its settlement is recorded when the disk is full, then records it once', async () => {
     const logger = memoryLogger();
+    const scheduler = new FakeScheduler();
     const handled: string[] = [];
     runner = new OutboxRunner(
       {
@@ -110,6 +113,7 @@ describe('OutboxRunner', () => {
         clock,
         random: () => 0.5,
         logger,
+        scheduler,
       },
       { concurrency: 2 },
     );
@@ -121,11 +125,38 @@ describe('OutboxRunner', () => {
       message: 'the failed commit was not reported',
     });
     expect(store.outbox.stats().inflight).toBe(1);
+    scheduler.advance(COMMIT_RETRY_MS);
     await drained();
     expect(handled).toEqual(['a']);
     expect(logger.entries.find((r) => r.message.startsWith('cannot record'))?.meta).toMatchObject({
       error: expect.stringContaining('the disk holding the data directory is full'),
     });
+  });
+
+  it('lists a row whose payload its kind refuses as a dead letter at the first attempt', async () => {
+    let handled = 0;
+    runner = new OutboxRunner(
+      {
+        store,
+        jobs: new JobRegistry().register({
+          kind: 'job',
+          payload: z.object({ login: z.string() }),
+          handle: async () => (handled++, { outcome: 'done' }),
+        }),
+        clock,
+        random: () => 0.5,
+        logger: memoryLogger(),
+      },
+      { concurrency: 2 },
+    );
+    runner.start();
+    add('a', { login: 42 });
+    await waitFor(() => store.outbox.stats().dead === 1, { message: 'not listed as dead' });
+    expect([store.outbox.list('dead')[0]?.lastError, store.outbox.list('dead')[0]?.attempts, handled]).toEqual([
+      'malformed "job" payload: login: Invalid input: expected string, received number',
+      1,
+      0,
+    ]);
   });
 
   it('applies the changes of one user in order while others run concurrently', async () => {
@@ -155,16 +186,32 @@ describe('OutboxRunner', () => {
   });
 
   it('retries a transient failure no sooner than Retry-After', async () => {
-    const attempts: number[] = [];
-    start({
-      job: async () => {
-        attempts.push(Date.now());
-        return attempts.length === 1 ? { outcome: 'retry', error: '429', retryAfterMs: 300 } : { outcome: 'done' };
+    const scheduler = new FakeScheduler();
+    let attempts = 0;
+    runner = new OutboxRunner(
+      {
+        store,
+        jobs: jobs({
+          job: async () =>
+            ++attempts === 1 ? { outcome: 'retry', error: '429', retryAfterMs: 300 } : { outcome: 'done' },
+        }),
+        clock: { now: () => new Date(scheduler.now()) },
+        random: () => 0.5,
+        logger: memoryLogger(),
+        scheduler,
       },
+      { concurrency: 4, backoffBaseMs: 20, backoffCapMs: 100 },
+    );
+    store.outbox.enqueue({ uuid: 'a', kind: 'job', payload: 1, source: 'test' }, scheduler.now());
+    runner.start();
+    await waitFor(() => store.outbox.list('pending')[0]?.lastError === '429', {
+      message: 'the first attempt did not fail',
     });
-    add('a', 1);
-    await waitFor(() => attempts.length === 2, { timeoutMs: 5000, message: 'no retry' });
-    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(300);
+    scheduler.advance(299);
+    expect(attempts).toBe(1);
+    scheduler.advance(1);
+    await drained();
+    expect(attempts).toBe(2);
   });
 
   it('keeps a refused change as a dead letter and goes on with the others', async () => {
