@@ -1,5 +1,6 @@
 /** The in-memory pascom answers as the REST contract says, so handler tests prove something about pascom. */
 import { describe, expect, it } from 'vitest';
+import { PascomError } from '../../../../app/pascom/errors.js';
 import { MemoryPascom } from '../../../fixtures/memory-pascom.js';
 
 const anna = { '003use_name': 'anna', '003use_bez': 'Anna Berg', '009ext_extension': '101' };
@@ -8,8 +9,8 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; field
   try {
     await promise;
   } catch (error) {
-    const { name, field, retryable } = error as { name: string; field?: unknown; retryable: unknown };
-    return { name, field, retryable };
+    if (!(error instanceof PascomError)) throw error;
+    return { name: error.name, field: 'field' in error ? error.field : undefined, retryable: error.retryable };
   }
   throw new Error('expected a failure');
 }
