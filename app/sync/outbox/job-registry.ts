@@ -24,10 +24,6 @@ export class JobRegistry {
     return this;
   }
 
-  kinds(): string[] {
-    return [...this.handlers.keys()];
-  }
-
   /**
    * The row's settlement: its handler's, or a dead letter for an unknown kind or a payload its
    * schema refuses. A handler that throws throws here too (the caller decides what that means).
