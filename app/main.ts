@@ -15,13 +15,14 @@ import { toSyncRules } from './config/schema.js';
 import { UcsDirectory } from './directory/index.js';
 import { PascomClient, type PascomApiOverrides } from './pascom/index.js';
 import { acquireDataDirLock, Store } from './store/index.js';
-import { APPLY_KIND, createApplyHandler } from './sync/apply-op-handler.js';
+import { APPLY_KIND, applyPayloadSchema, createApplyHandler } from './sync/apply-op-handler.js';
 import { runAuthTest, type AuthTestResult } from './sync/auth-test.js';
 import { ConnectorDelivery, kvSnapshot } from './sync/connector-delivery.js';
 import { createEventHandler } from './sync/event-handler.js';
 import { ExtensionReservations, PascomExtensionCache } from './sync/identity-cache.js';
-import { EVENT_KIND } from './sync/listener-events.js';
+import { EVENT_KIND, eventPayloadSchema } from './sync/listener-events.js';
 import { FullSync } from './sync/full-sync.js';
+import { JobRegistry } from './sync/outbox/job-registry.js';
 import { OutboxRunner } from './sync/outbox-runner.js';
 import type { ConnectionReport } from './pascom/test-connection.js';
 import { healthRoutes } from './serve/health-routes.js';
@@ -163,25 +164,32 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
             clock,
             logger,
             random: Math.random,
-            handlers: {
-              [APPLY_KIND]: createApplyHandler({
-                pascom: writer,
-                anchors: store.anchors,
-                loginHolders: store.loginHolders,
-                roles: rules.roles,
+            jobs: new JobRegistry()
+              .register({
+                kind: APPLY_KIND,
+                payload: applyPayloadSchema,
+                handle: createApplyHandler({
+                  pascom: writer,
+                  anchors: store.anchors,
+                  loginHolders: store.loginHolders,
+                  roles: rules.roles,
+                }),
+              })
+              .register({
+                kind: EVENT_KIND,
+                payload: eventPayloadSchema,
+                handle: createEventHandler({
+                  pascom: writer,
+                  pascomExtensions,
+                  reservations,
+                  directory,
+                  anchors: store.anchors,
+                  extensionHolders: store.extensionHolders,
+                  loginHolders: store.loginHolders,
+                  rules: () => rules,
+                  nowMs: () => clock.now().getTime(),
+                }),
               }),
-              [EVENT_KIND]: createEventHandler({
-                pascom: writer,
-                pascomExtensions,
-                reservations,
-                directory,
-                anchors: store.anchors,
-                extensionHolders: store.extensionHolders,
-                loginHolders: store.loginHolders,
-                rules: () => rules,
-                nowMs: () => clock.now().getTime(),
-              }),
-            },
           },
           // Connector mode: rows wait for a shared push, not for their own request, so many may wait at once.
           { concurrency: connector === undefined ? config.pascom.concurrency : CONNECTOR_ROWS_AT_ONCE },

@@ -6,7 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/index.js';
 import type { SettledEvent } from '../sync/outbox-runner.js';
-import { EVENT_KIND, type EventPayload } from '../sync/listener-events.js';
+import { EVENT_KIND, eventTiming } from '../sync/listener-events.js';
 import { STATUS_KEYS } from '../sync/status.js';
 
 export class ConnectorMetrics {
@@ -84,8 +84,9 @@ export class ConnectorMetrics {
   settled({ row, settlement }: SettledEvent, nowMs: number): void {
     this.deliveries.inc({ outcome: settlement.outcome, kind: row.kind });
     if (row.kind !== EVENT_KIND || settlement.outcome !== 'done') return;
-    const payload = JSON.parse(row.payload) as EventPayload;
-    this.latency.observe({ source: payload.source }, Math.max(0, nowMs - payload.seenAt) / 1000);
+    const timing = eventTiming(row.payload);
+    if (timing === undefined) return;
+    this.latency.observe({ source: timing.source }, Math.max(0, nowMs - timing.seenAt) / 1000);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -5,23 +5,53 @@
  * vanished identity re-creates it, a delete of something absent succeeds — so at-least-once
  * delivery never creates anything twice.
  */
+import { z } from 'zod';
 import type { PascomPort } from '../core/ports.js';
 import type { AnchorState, CreateOp, DeleteOp, Operation, PascomRecord, UpdateOp } from '../core/types.js';
 import type { FieldRoles } from '../core/rules.js';
-import type { AnchorRepository, OutboxRow } from '../store/index.js';
+import type { AnchorRepository } from '../store/index.js';
 import { mergeForReplace } from '../core/merge.js';
 import { failureSettlement, isConflict } from './failure.js';
 import type { JobHandler, Settlement } from './job.js';
 
 export const APPLY_KIND = 'apply';
 
-export interface ApplyPayload {
-  readonly op: CreateOp | UpdateOp | DeleteOp;
+const recordSchema = z.record(z.string(), z.string());
+
+/** JSON drops an undefined `from`/`to`: read back, the key is there again (the core's shape). */
+const fieldChangeSchema = z
+  .object({ from: z.string().optional(), to: z.string().optional() })
+  .transform(({ from, to }) => ({ from, to }));
+
+const opSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('create'), uuid: z.string(), dn: z.string(), login: z.string(), record: recordSchema }),
+  z.object({
+    kind: z.literal('update'),
+    uuid: z.string(),
+    dn: z.string(),
+    login: z.string(),
+    record: recordSchema,
+    changes: z.record(z.string(), fieldChangeSchema),
+    adopt: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('delete'),
+    uuid: z.string(),
+    login: z.string(),
+    reason: z.enum(['left-filter', 'disabled', 'deleted']),
+  }),
+]);
+
+/** The payload of an `apply` row (a full sync's planned operation), checked before the handler sees it. */
+export const applyPayloadSchema = z.object({
+  op: opSchema,
   /** Who asked: `full-sync:<run>` (for the audit log). */
-  readonly actor: string;
+  actor: z.string(),
   /** When the full sync started reading (ms): a later change of the anchor makes this op stale. */
-  readonly plannedAt: number;
-}
+  plannedAt: z.number(),
+});
+
+export type ApplyPayload = z.infer<typeof applyPayloadSchema>;
 
 export interface ApplyDeps {
   readonly pascom: PascomPort;
@@ -46,9 +76,8 @@ function anchorFor(op: CreateOp | UpdateOp, record: PascomRecord, roles: FieldRo
  * these share the per-anchor order of the outbox): then this op is stale and is skipped, never
  * applied over the newer state — the listener and the full sync do not fight over a user.
  */
-export function createApplyHandler(deps: ApplyDeps): JobHandler {
-  return async (row: OutboxRow): Promise<Settlement> => {
-    const { op, actor, plannedAt } = JSON.parse(row.payload) as ApplyPayload;
+export function createApplyHandler(deps: ApplyDeps): JobHandler<ApplyPayload> {
+  return async ({ op, actor, plannedAt }, row) => {
     const audit: AuditBase = { actor, runId: row.runId ?? undefined, uuid: op.uuid, login: op.login };
     const changedAt = deps.anchors.updatedAt(op.uuid);
     if (changedAt !== undefined && changedAt > plannedAt) {

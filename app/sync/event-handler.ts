@@ -17,9 +17,9 @@ import type {
   ReasonCode,
   UpdateOp,
 } from '../core/types.js';
-import type { AnchorRepository, OutboxRow } from '../store/index.js';
+import type { AnchorRepository } from '../store/index.js';
 import { applyOperation, type ApplyDeps } from './apply-op-handler.js';
-import type { JobHandler, Settlement } from './job.js';
+import type { JobHandler } from './job.js';
 import { failureSettlement, isConflictOn } from './failure.js';
 import { UnionHolders, type ExtensionReservations, type PascomExtensionCache } from './identity-cache.js';
 import type { EventPayload, ListenerEvent } from './listener-events.js';
@@ -88,9 +88,8 @@ function tentativeAnchor(op: CreateOp | UpdateOp, roles: FieldRoles): AnchorStat
   };
 }
 
-export function createEventHandler(deps: EventHandlerDeps): JobHandler {
-  return async (row: OutboxRow): Promise<Settlement> => {
-    const { event: raw, source } = JSON.parse(row.payload) as EventPayload;
+export function createEventHandler(deps: EventHandlerDeps): JobHandler<EventPayload> {
+  return async ({ event: raw, source }, row) => {
     let event: ChangeEvent;
     try {
       event = await resolve(deps, raw);

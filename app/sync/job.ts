@@ -2,6 +2,7 @@
  * What an outbox handler returns: handlers never throw to the runner; they
  * say how the row settles and what state changes with it, and the runner commits both at once.
  */
+import type { z } from 'zod';
 import type { Anchor, AnchorState } from '../core/types.js';
 import type { NewAuditEntry, OutboxRow } from '../store/index.js';
 
@@ -28,7 +29,15 @@ export type Settlement =
       readonly cause?: unknown;
     };
 
-export type JobHandler = (row: OutboxRow) => Promise<Settlement>;
+/** Handles one row whose payload passed the kind's schema; says how the row settles. */
+export type JobHandler<P> = (payload: P, row: OutboxRow) => Promise<Settlement>;
 
-/** Handlers by outbox `kind`. An unknown kind settles as dead, never crashes the runner. */
-export type JobHandlers = Readonly<Record<string, JobHandler>>;
+/**
+ * One kind of outbox job: rows of `kind` carry a payload `payload` accepts, and `handle` gets it
+ * parsed. A row whose payload the schema refuses never reaches `handle`: it becomes a dead letter.
+ */
+export interface JobKind<P> {
+  readonly kind: string;
+  readonly payload: z.ZodType<P>;
+  readonly handle: JobHandler<P>;
+}

@@ -4,6 +4,7 @@
  * neither lose an event nor skip one. Rows of one user coalesce: a pending event carries the user's whole
  * latest state, so a newer one replaces it.
  */
+import { z } from 'zod';
 import type { Anchor, ChangeEvent } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import { STATUS_KEYS } from './status.js';
@@ -19,12 +20,39 @@ export interface RefreshEvent {
 
 export type ListenerEvent = ChangeEvent | RefreshEvent;
 
-export interface EventPayload {
-  readonly event: ListenerEvent;
+const directoryUserSchema = z.object({
+  uuid: z.string(),
+  dn: z.string(),
+  attributes: z.record(z.string(), z.array(z.string()).readonly()),
+});
+
+const listenerEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('upsert'), uuid: z.string(), user: directoryUserSchema }),
+  z.object({ kind: z.literal('gone'), uuid: z.string(), dn: z.string().optional() }),
+  z.object({ kind: z.literal('refresh'), uuid: z.string(), dn: z.string().optional() }),
+]);
+
+/** The payload of an `event` row, checked before the handler sees it. */
+export const eventPayloadSchema = z.object({
+  event: listenerEventSchema,
   /** `syncrepl`, `translog`, `poll`, `appcenter`. */
-  readonly source: string;
+  source: z.string(),
   /** When the listener saw the change (ms): the start of the change-to-pascom latency. */
-  readonly seenAt: number;
+  seenAt: z.number(),
+});
+
+export type EventPayload = z.infer<typeof eventPayloadSchema>;
+
+const eventTimingSchema = eventPayloadSchema.pick({ source: true, seenAt: true });
+
+/** Where and when an `event` row's change was seen (for the latency metric); undefined for a payload without them. */
+export function eventTiming(payload: string): { readonly source: string; readonly seenAt: number } | undefined {
+  try {
+    const parsed = eventTimingSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface IngestOptions {

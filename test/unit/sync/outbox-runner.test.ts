@@ -1,10 +1,14 @@
 /** The outbox runner: bounded, ordered per user, retrying transient failures, never crashing. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { Store } from '../../../app/store/index.js';
 import type { OutboxRow } from '../../../app/store/index.js';
-import type { JobHandlers, Settlement } from '../../../app/sync/job.js';
+import type { Settlement } from '../../../app/sync/job.js';
+import { COMMIT_RETRY_MS } from '../../../app/sync/outbox/batch-commit.js';
+import { JobRegistry } from '../../../app/sync/outbox/job-registry.js';
 import { OutboxRunner } from '../../../app/sync/outbox-runner.js';
 import { memoryLogger } from '../../fixtures/connector.js';
+import { FakeScheduler } from '../../fixtures/fake-scheduler.js';
 import { waitFor } from '../../fixtures/wait.js';
 
 let store: Store;
@@ -20,9 +24,17 @@ afterEach(async () => {
 
 const clock = { now: () => new Date() };
 
-function start(handlers: JobHandlers, concurrency = 4): OutboxRunner {
+/** Handlers of test jobs by kind (any payload). */
+function jobs(handlers: Readonly<Record<string, (row: OutboxRow) => Promise<Settlement>>>): JobRegistry {
+  const registry = new JobRegistry();
+  for (const [kind, handle] of Object.entries(handlers))
+    registry.register({ kind, payload: z.unknown(), handle: (_payload, row) => handle(row) });
+  return registry;
+}
+
+function start(handlers: Parameters<typeof jobs>[0], concurrency = 4): OutboxRunner {
   runner = new OutboxRunner(
-    { store, handlers, clock, random: () => 0.5, logger: memoryLogger() },
+    { store, jobs: jobs(handlers), clock, random: () => 0.5, logger: memoryLogger() },
     { concurrency, backoffBaseMs: 20, backoffCapMs: 100 },
   );
   runner.start();
@@ -60,13 +72,13 @@ describe('OutboxRunner', () => {
     runner = new OutboxRunner(
       {
         store,
-        handlers: {
+        jobs: jobs({
           job: async (row) => {
             if (!pascomUp) return { outcome: 'retry', error: 'connect ECONNREFUSED' };
             delivered.push(row.uuid);
             return { outcome: 'done' };
           },
-        },
+        }),
         clock,
         random: () => 0.5,
         logger: memoryLogger(),
@@ -92,14 +104,16 @@ describe('OutboxRunner', () => {
 
   it('keeps a delivered row until its settlement is recorded when the disk is full, then records it once', async () => {
     const logger = memoryLogger();
+    const scheduler = new FakeScheduler();
     const handled: string[] = [];
     runner = new OutboxRunner(
       {
         store,
-        handlers: { job: async (row) => (handled.push(row.uuid), { outcome: 'done' }) },
+        jobs: jobs({ job: async (row) => (handled.push(row.uuid), { outcome: 'done' }) }),
         clock,
         random: () => 0.5,
         logger,
+        scheduler,
       },
       { concurrency: 2 },
     );
@@ -111,11 +125,38 @@ describe('OutboxRunner', () => {
       message: 'the failed commit was not reported',
     });
     expect(store.outbox.stats().inflight).toBe(1);
+    scheduler.advance(COMMIT_RETRY_MS);
     await drained();
     expect(handled).toEqual(['a']);
     expect(logger.entries.find((r) => r.message.startsWith('cannot record'))?.meta).toMatchObject({
       error: expect.stringContaining('the disk holding the data directory is full'),
     });
+  });
+
+  it('lists a row whose payload its kind refuses as a dead letter at the first attempt', async () => {
+    let handled = 0;
+    runner = new OutboxRunner(
+      {
+        store,
+        jobs: new JobRegistry().register({
+          kind: 'job',
+          payload: z.object({ login: z.string() }),
+          handle: async () => (handled++, { outcome: 'done' }),
+        }),
+        clock,
+        random: () => 0.5,
+        logger: memoryLogger(),
+      },
+      { concurrency: 2 },
+    );
+    runner.start();
+    add('a', { login: 42 });
+    await waitFor(() => store.outbox.stats().dead === 1, { message: 'not listed as dead' });
+    expect([store.outbox.list('dead')[0]?.lastError, store.outbox.list('dead')[0]?.attempts, handled]).toEqual([
+      'malformed "job" payload: login: Invalid input: expected string, received number',
+      1,
+      0,
+    ]);
   });
 
   it('applies the changes of one user in order while others run concurrently', async () => {
@@ -145,21 +186,38 @@ describe('OutboxRunner', () => {
   });
 
   it('retries a transient failure no sooner than Retry-After', async () => {
-    const attempts: number[] = [];
-    start({
-      job: async () => {
-        attempts.push(Date.now());
-        return attempts.length === 1 ? { outcome: 'retry', error: '429', retryAfterMs: 300 } : { outcome: 'done' };
+    const scheduler = new FakeScheduler();
+    let attempts = 0;
+    runner = new OutboxRunner(
+      {
+        store,
+        jobs: jobs({
+          job: async () =>
+            ++attempts === 1 ? { outcome: 'retry', error: '429', retryAfterMs: 300 } : { outcome: 'done' },
+        }),
+        clock: { now: () => new Date(scheduler.now()) },
+        random: () => 0.5,
+        logger: memoryLogger(),
+        scheduler,
       },
+      { concurrency: 4, backoffBaseMs: 20, backoffCapMs: 100 },
+    );
+    store.outbox.enqueue({ uuid: 'a', kind: 'job', payload: 1, source: 'test' }, scheduler.now());
+    runner.start();
+    await waitFor(() => store.outbox.list('pending')[0]?.lastError === '429', {
+      message: 'the first attempt did not fail',
     });
-    add('a', 1);
-    await waitFor(() => attempts.length === 2, { timeoutMs: 5000, message: 'no retry' });
-    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(300);
+    scheduler.advance(299);
+    expect(attempts).toBe(1);
+    scheduler.advance(1);
+    await drained();
+    expect(attempts).toBe(2);
   });
 
   it('keeps a refused change as a dead letter and goes on with the others', async () => {
     start({
-      job: async (row) => (row.uuid === 'bad' ? { outcome: 'dead', error: 'pascom: invalid' } : { outcome: 'done' }),
+      job: async (row: OutboxRow) =>
+        row.uuid === 'bad' ? { outcome: 'dead', error: 'pascom: invalid' } : { outcome: 'done' },
     });
     add('bad', 1);
     add('good', 1);
