@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/ports.js';
 import { createApp, systemClock, type App } from '../main.js';
 import type { ReloadResult } from '../web/deps.js';
-import { ListenerRuntime } from './listener-runtime.js';
+import { ListenerRuntime } from '../../listener/index.js';
 import { ConnectorMetrics } from './metrics.js';
 import { FullSyncScheduler } from './scheduler.js';
 
