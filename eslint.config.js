@@ -21,8 +21,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'tls', 'crypto'], message: 'app/core is pure: no Node I/O modules.' },
-            { group: ['express', 'ldapts', 'better-sqlite3', 'winston', 'node-cron', 'ejs'], message: 'app/core is pure: no drivers.' },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'tls', 'crypto'],
+              message: 'app/core is pure: no Node I/O modules.',
+            },
+            {
+              group: ['express', 'ldapts', 'better-sqlite3', 'winston', 'node-cron', 'ejs'],
+              message: 'app/core is pure: no drivers.',
+            },
             { group: ['../*', '!./*'], message: 'app/core imports nothing outside itself.' },
           ],
         },
@@ -43,7 +49,20 @@ export default tseslint.config(
             {
               group: [
                 '**/listener/**',
-                ...['cli', 'config', 'core', 'directory', 'i18n', 'ldap', 'log', 'pascom', 'serve', 'store', 'sync', 'web'].map((dir) => `../${dir}/**`),
+                ...[
+                  'cli',
+                  'config',
+                  'core',
+                  'directory',
+                  'i18n',
+                  'ldap',
+                  'log',
+                  'pascom',
+                  'serve',
+                  'store',
+                  'sync',
+                  'web',
+                ].map((dir) => `../${dir}/**`),
                 '../main.js',
                 'express',
                 'better-sqlite3',
@@ -56,11 +75,71 @@ export default tseslint.config(
     },
   },
   {
+    // app/ sees the listener through its public entry only; the sources and their wiring stay behind it.
+    files: ['app/**/*.ts'],
+    ignores: ['app/core/**', 'app/ldap/**', 'app/net/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/listener/*', '!**/listener/index.js'],
+              message: 'app/ imports the listener from listener/index.js only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The runtime (listener/runtime) wires the sources to the store, the directory and the config;
+    // nothing in listener/ reaches the web page, pascom or the composition root.
     files: ['listener/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['express', 'better-sqlite3', '**/app/pascom/**', '**/app/web/**', '**/app/store/**'], message: 'listener/ depends on app/core and ldapts only.' }] },
+        {
+          patterns: [
+            {
+              group: [
+                'express',
+                'better-sqlite3',
+                '**/app/pascom/**',
+                '**/app/web/**',
+                '**/app/cli/**',
+                '**/app/serve/**',
+                '**/app/main.js',
+              ],
+              message: 'listener/ does not reach the web page, pascom or the composition root.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The sources know no store and no directory: they read and write through ports.
+    files: ['listener/**/*.ts'],
+    ignores: ['listener/runtime/**', 'listener/index.ts', 'listener/change-source.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'express',
+                'better-sqlite3',
+                '**/app/*/**',
+                '**/app/main.js',
+                '!**/app/core/**',
+                '!**/app/ldap/**',
+              ],
+              message: 'the listener sources depend on app/core, app/ldap and ldapts only.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -26,7 +26,7 @@ import { JobRegistry } from './sync/outbox/job-registry.js';
 import { OutboxRunner } from './sync/outbox-runner.js';
 import type { ConnectionReport } from './pascom/test-connection.js';
 import { healthRoutes } from './serve/health-routes.js';
-import { ListenerRuntime } from './serve/listener-runtime.js';
+import { ListenerRuntime } from '../listener/index.js';
 import type { ConnectorMetrics } from './serve/metrics.js';
 import { FullSyncScheduler } from './serve/scheduler.js';
 import type { ReloadResult, WebDeps } from './web/deps.js';

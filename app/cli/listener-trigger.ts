@@ -8,7 +8,7 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LISTENER_FILE_NAME, parseListenerFile, type ListenerFileEvent } from '../../listener/appcenter-files.js';
+import { LISTENER_FILE_NAME, parseListenerFile, type ListenerFileEvent } from '../../listener/index.js';
 import { Store } from '../store/index.js';
 import { ingestEvents } from '../sync/listener-events.js';
 import { println, type CliIo } from './io.js';

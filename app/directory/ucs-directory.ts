@@ -11,6 +11,7 @@ import { LdapBindError, classifyLdapError } from '../ldap/errors.js';
 import { openLdap, type LdapConnectionOptions } from '../ldap/ldap-connection.js';
 import { pagedSearchAll, type EntryHandler } from '../ldap/paged-search.js';
 import { membershipIn, type Membership } from './group-membership.js';
+import { entryReaderOf, type EntryReader } from './entry-reader.js';
 import { andFilter, equalityFilter, escapeFilterValue } from './ldap-filter.js';
 import { searchUsersWithLdapts } from './ldapts-user-search.js';
 
@@ -133,8 +134,33 @@ export class UcsDirectory implements DirectoryReader {
     }
   }
 
-  /** Runs `fn` with a bound ldapts client; errors become LdapErrors. */
-  async withClient<T>(operation: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * The base entry's entryUUID: it identifies the directory database, so a database recreated
+   * under the same name is recognised. Undefined when the server does not return it.
+   */
+  async baseEntryUuid(): Promise<string | undefined> {
+    const [entry] = await this.readEntries('search', (reader) => reader.readAt([this.options.baseDn], [ENTRY_UUID]));
+    return entry?.['entryuuid']?.[0];
+  }
+
+  /** entryUUIDs of the UDM users (enabled or not) now at these DNs, keyed by the DN as given; others are left out. */
+  async usersAt(dns: readonly string[]): Promise<Map<string, Anchor>> {
+    const found = await this.readEntries('translog', (reader) => reader.readAt(dns, [ENTRY_UUID], ANY_USER_FILTER));
+    const users = new Map<string, Anchor>();
+    dns.forEach((dn, i) => {
+      const uuid = found[i]?.['entryuuid']?.[0];
+      if (uuid !== undefined) users.set(dn, uuid.toLowerCase());
+    });
+    return users;
+  }
+
+  /** Runs `fn` with read-only lookups by DN on one bound connection; errors become LdapErrors. */
+  readEntries<T>(operation: string, fn: (reader: EntryReader) => Promise<T>): Promise<T> {
+    return this.withClient(operation, (client) => fn(entryReaderOf(client)));
+  }
+
+  /** Runs `fn` with a bound ldapts client; errors become LdapErrors. Private: callers get narrow reads. */
+  private async withClient<T>(operation: string, fn: (client: Client) => Promise<T>): Promise<T> {
     const client = await openLdap(this.options, this.options.bindDn, this.options.password);
     try {
       return await fn(client);

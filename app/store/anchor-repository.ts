@@ -31,6 +31,7 @@ export class AnchorRepository implements AnchorReader {
   private readonly countStmt;
   private readonly updatedStmt;
   private readonly byDnStmt;
+  private readonly pageStmt;
 
   constructor(db: Db) {
     this.selectAll = db.prepare<[], AnchorRow>(
@@ -50,10 +51,29 @@ export class AnchorRepository implements AnchorReader {
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM anchors');
     this.updatedStmt = db.prepare<[string], { at: number }>('SELECT updated_at AS at FROM anchors WHERE uuid = ?');
     this.byDnStmt = db.prepare<[string], { uuid: string }>('SELECT uuid FROM anchors WHERE dn = ? COLLATE NOCASE');
+    this.pageStmt = db.prepare<[string, number], { uuid: string; dn: string }>(
+      'SELECT uuid, dn FROM anchors WHERE uuid > ? ORDER BY uuid LIMIT ?',
+    );
   }
 
   allAnchors(): AnchorState[] {
     return this.selectAll.all().map(toState);
+  }
+
+  /**
+   * Every anchor's uuid and DN, read `chunkSize` rows at a time in uuid order: a caller that
+   * looks at each once (the present-set check) never holds all 90,000 records, and no cursor
+   * stays open between chunks, so the caller may write in between.
+   */
+  *uuidsAndDns(chunkSize = 1000): Generator<{ readonly uuid: Anchor; readonly dn: string }> {
+    let after = '';
+    for (;;) {
+      const rows = this.pageStmt.all(after, chunkSize);
+      yield* rows;
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < chunkSize) return;
+      after = last.uuid;
+    }
   }
 
   anchor(uuid: Anchor): AnchorState | undefined {

@@ -4,6 +4,7 @@ import type { DirectoryUser } from '../../../app/core/types.js';
 import { searchUsersWithLdapts } from '../../../app/directory/ldapts-user-search.js';
 import { UcsDirectory, type UcsDirectoryOptions } from '../../../app/directory/ucs-directory.js';
 import { LdapResultError } from '../../../app/ldap/errors.js';
+import { openLdap } from '../../../app/ldap/ldap-connection.js';
 import { type SlapdHandle, startSlapd } from '../../fixtures/slapd/index.js';
 import { type GeneratedUser, generateUsers } from '../../fixtures/user-generator.js';
 
@@ -82,14 +83,17 @@ describe('paged read of a directory larger than the size limit', () => {
   it('returns the same users and attributes as the ldapts reader', async () => {
     const reader = directory({ pageSize: 250 });
     const fast = await reader.readEnabledUsers();
-    const reference = await reader.withClient('search', (client) =>
-      searchUsersWithLdapts(client, {
-        baseDn: slapd.baseDn,
-        filter: USER_FILTER,
-        attributes: ['entryUUID', ...ATTRIBUTES],
-        pageSize: 1000,
-      }),
+    const client = await openLdap(
+      { url: slapd.url, starttls: false, tlsVerify: true, timeoutMs: 30_000 },
+      slapd.computerDn,
+      slapd.computerPassword,
     );
+    const reference = await searchUsersWithLdapts(client, {
+      baseDn: slapd.baseDn,
+      filter: USER_FILTER,
+      attributes: ['entryUUID', ...ATTRIBUTES],
+      pageSize: 1000,
+    }).finally(() => client.unbind());
     expect(fast.length).toBe(reference.length);
     expect(byUuid(fast)).toEqual(byUuid(reference));
   });

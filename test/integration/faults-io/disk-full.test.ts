@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LOG_FILE_NAME } from '../../../app/log/logger.js';
-import { CHECKPOINT_KEYS } from '../../../app/serve/listener-runtime.js';
+import { CHECKPOINT_KEYS } from '../../../listener/index.js';
 import { STATE_FILE } from '../../../app/store/store.js';
 import { STATUS_KEYS } from '../../../app/sync/status.js';
 import { connectorFixture, type ConnectorFixture } from '../../fixtures/connector.js';

@@ -4,8 +4,8 @@
  * part: each refresh is resolved against LDAP right away (present and enabled → upsert, else
  * gone) and the anchor table follows, as the real handler's pushes would make it.
  */
-import { ANY_USER_FILTER, UcsDirectory } from '../../../app/directory/index.js';
-import { LdapTranslog, usersAt, type WithClient } from '../../../listener/translog/ldap-translog.js';
+import { UcsDirectory } from '../../../app/directory/index.js';
+import { LdapTranslog } from '../../../listener/translog/ldap-translog.js';
 import { NotifierClient } from '../../../listener/translog/notifier-client.js';
 import { TranslogSource, type TranslogEvent } from '../../../listener/translog/translog-source.js';
 import type { SlapdHandle } from '../../fixtures/slapd/index.js';
@@ -87,10 +87,9 @@ export interface SourceSetup {
 
 export function translogSource(slapd: SlapdHandle, side: ConnectorSide, setup: SourceSetup = {}): TranslogSource {
   const directory = directoryFor(slapd);
-  const withClient: WithClient = (fn) => directory.withClient('translog', fn);
   return new TranslogSource({
-    reader: new LdapTranslog(withClient),
-    objects: { usersAt: (dns) => usersAt(withClient, dns, ANY_USER_FILTER), anchoredAt: (dn) => side.anchoredAt(dn) },
+    reader: new LdapTranslog((fn) => directory.readEntries('translog', fn)),
+    objects: { usersAt: (dns) => directory.usersAt(dns), anchoredAt: (dn) => side.anchoredAt(dn) },
     notifier: setup.notifier === undefined ? undefined : new NotifierClient({ ...setup.notifier, timeoutMs: 2000 }),
     sink: side.sink,
     loadCheckpoint: () => side.checkpoint,

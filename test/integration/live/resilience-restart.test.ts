@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CHECKPOINT_KEYS } from '../../../app/serve/listener-runtime.js';
+import { CHECKPOINT_KEYS } from '../../../listener/index.js';
 import type { PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
 import type { SlapdHandle } from '../../fixtures/slapd/index.js';
 import type { Udm } from '../../fixtures/udm.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notifierHost } from '../../../app/serve/listener-runtime.js';
+import { notifierHost } from '../../../listener/index.js';
 
 describe('notifierHost', () => {
   it.each([

@@ -35,7 +35,8 @@ function run(tracker: RefreshTracker, events: SyncEvent[]): { events: SyncSinkEv
   const cookies: string[] = [];
   for (const event of events) {
     const output = tracker.handle(event);
-    out.push(...output.events);
+    // The tracker keeps the set compactly; compared here as a plain Set of its uuids.
+    out.push(...output.events.map((e) => (e.kind === 'presentSet' ? { ...e, uuids: new Set(e.uuids) } : e)));
     if (output.cookie !== undefined) cookies.push(output.cookie);
   }
   return { events: out, cookies };
