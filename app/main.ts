@@ -110,6 +110,13 @@ export function createPascomClient(config: Config): PascomClient {
 
 /** Outbox rows handled at once in connector mode: one push carries them all. */
 const CONNECTOR_ROWS_AT_ONCE = 1000;
+/**
+ * Identity mode: outbox rows handled at once per pascom request slot. The rows beyond
+ * pascom.concurrency are planned and wait for a slot in the client's queue, so while its
+ * requests run, the settlements of many rows share one group commit (fewer SQLite write
+ * transactions per change in a burst). pascom still sees at most pascom.concurrency requests.
+ */
+const ROWS_PER_REQUEST_SLOT = 4;
 
 /** Connector mode's writer (undefined in identity mode, which also forgets an old connector set). */
 function createConnectorDelivery(
@@ -192,7 +199,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
               }),
           },
           // Connector mode: rows wait for a shared push, not for their own request, so many may wait at once.
-          { concurrency: connector === undefined ? config.pascom.concurrency : CONNECTOR_ROWS_AT_ONCE },
+          {
+            concurrency:
+              connector === undefined ? config.pascom.concurrency * ROWS_PER_REQUEST_SLOT : CONNECTOR_ROWS_AT_ONCE,
+          },
         );
   if (release !== undefined) {
     const abandoned = store.runs.abandonRunning(clock.now().getTime());

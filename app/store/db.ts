@@ -21,8 +21,15 @@ export function openDatabase(path: string): Db {
   }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode is durable against process crashes (SIGKILL); only an OS crash may lose
-  // the last commits, never corrupt the file.
+  // NORMAL in WAL mode: a commit is a write to the WAL without an fsync (the WAL is synced at
+  // checkpoints). A process crash (SIGKILL, a full disk) loses nothing committed; only an OS crash
+  // or power loss may lose the last commits, never corrupt the file. Why that loses no change of
+  // the serving process: its sources store their resume point (sync cookie, translog id) in the
+  // same transaction as the events it covers, so a lost commit rolls the resume point back with
+  // them and the source reads those changes again; a lost settlement leaves its row in flight, to
+  // be delivered again at the next start (the handlers converge). Not covered against an OS
+  // crash: an input deleted as soon as the commit returns (the App Center listener files, which
+  // the converter removes when the trigger command exits); that command would need FULL.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

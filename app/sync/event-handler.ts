@@ -3,6 +3,7 @@
  * sync, compares with the record last pushed (so only changed fields go out and an edit of an
  * unmapped attribute sends nothing), and applies the resulting operation convergently.
  */
+import { ReadonlyMapView } from '../core/map-view.js';
 import { planUser } from '../core/plan.js';
 import type { DirectoryReader, PascomPort } from '../core/ports.js';
 import type { SyncRules } from '../core/rules.js';
@@ -24,7 +25,25 @@ import { failureSettlement, isConflictOn } from './failure.js';
 import { UnionHolders, type ExtensionReservations, type PascomExtensionCache } from './identity-cache.js';
 import type { EventPayload, ListenerEvent } from './listener-events.js';
 
-const NO_HOLDERS: ReadonlyMap<string, { readonly login: string }> = new Map();
+/** An empty stand-in for pascom's number list that notes whether a plan looked at it. */
+class ConsultedList extends ReadonlyMapView<string, { readonly login: string }> {
+  consulted = false;
+
+  get(): undefined {
+    this.consulted = true;
+    return undefined;
+  }
+
+  has(): boolean {
+    this.consulted = true;
+    return false;
+  }
+
+  entries(): MapIterator<[string, { readonly login: string }]> {
+    this.consulted = true;
+    return new Map<string, { readonly login: string }>().entries();
+  }
+}
 export interface EventHandlerDeps {
   /** Extensions held in pascom (also by identities the connector does not manage). */
   readonly pascomExtensions: PascomExtensionCache;
@@ -112,16 +131,6 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler<EventPayl
         return failureSettlement(error, { actor, uuid: event.uuid, action: 'plan' });
       }
     }
-    // A user who is gone draws and checks no number: pascom's list is not needed (and a list
-    // that cannot be read in full must not hold up deletes).
-    let pascomExtensions: ReadonlyMap<string, { readonly login: string }> = NO_HOLDERS;
-    if (event.kind === 'upsert') {
-      try {
-        pascomExtensions = await deps.pascomExtensions.extensions();
-      } catch (error) {
-        return failureSettlement(error, { actor, uuid: event.uuid, action: 'plan' });
-      }
-    }
     const plan = (extensions: ReadonlyMap<string, { readonly login: string }>): Operation | undefined =>
       planUser({
         event,
@@ -132,7 +141,20 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler<EventPayl
         takenLogins: deps.loginHolders,
         current,
       });
-    let op = plan(pascomExtensions);
+    // pascom's number list is read only when the plan looks at it (a number to draw or to check
+    // that no managed user holds): planning is pure, so a plan that never consulted the list is
+    // the same whatever the list holds. An unchanged or renamed user keeping their number — every
+    // user of a refresh — therefore costs no read of the whole list; a user who is gone never
+    // needs it (and a list that cannot be read in full must not hold up deletes).
+    const probe = new ConsultedList();
+    let op = plan(probe);
+    if (probe.consulted) {
+      try {
+        op = plan(await deps.pascomExtensions.extensions());
+      } catch (error) {
+        return failureSettlement(error, { actor, uuid: event.uuid, action: 'plan' });
+      }
+    }
     if (op?.kind === 'rejected' && op.reasons.some((reason) => LIST_BASED.has(reason.code))) {
       // The refusal rests on pascom's list as last read: read it again before refusing the user.
       deps.pascomExtensions.invalidate();

@@ -73,6 +73,8 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
       committed: (items) => this.committed(items),
       scheduler,
       logger: deps.logger,
+      // A row counts until its settlement is written, so a settled row waits only for others.
+      inFlight: () => this.claims.inFlight,
     });
   }
 

@@ -42,7 +42,14 @@ export async function startStandaloneSimulator(): Promise<StandaloneSimulator> {
   const password = randomBytes(12).toString('base64url');
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(
     process.execPath,
-    ['--import', 'tsx', 'test/fixtures/pascom-simulator/standalone.ts', '--port', String(port), '--password', password],
+    [
+      '--import',
+      'tsx',
+      'test/fixtures/pascom-simulator/standalone.ts',
+      '--port',
+      String(port),
+      `--password=${password}`,
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

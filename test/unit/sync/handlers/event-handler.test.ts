@@ -85,9 +85,14 @@ class World {
 
   /** The process stops before the row's settlement is recorded, and starts again. */
   restart(): OutboxRow {
+    this.newProcess();
+    return this.delivery.restart();
+  }
+
+  /** A new process with nothing in flight: its caches start empty. */
+  newProcess(): void {
     this.reservations = new ExtensionReservations();
     this.extensions = new PascomExtensionCache(this.delivery.pascom, () => RULES.roles);
-    return this.delivery.restart();
   }
 
   /** What a test compares: pascom's identities and the stored anchor. */
@@ -211,5 +216,22 @@ describe('event job deleting an identity that is already gone', () => {
       undefined,
       'left-filter; was already gone',
     ]);
+  });
+});
+
+describe("pascom's number list is read only when a plan needs it", () => {
+  it('reads no list for an edit of a user who keeps their number (every user of a refresh)', async () => {
+    const w = await worldAfter(created);
+    w.newProcess(); // nothing cached, as after a restart
+    const lists = w.delivery.pascom.count('LIST');
+    expect((await w.deliver(edited)).outcome).toBe('done');
+    expect(w.delivery.pascom.count('PUT')).toBe(1);
+    expect(w.delivery.pascom.count('LIST')).toBe(lists);
+  });
+
+  it('reads the list for a new user, whose number must not be taken in pascom', async () => {
+    const w = await worldAfter();
+    expect((await w.deliver(created)).outcome).toBe('done');
+    expect(w.delivery.pascom.count('LIST')).toBe(1);
   });
 });

@@ -1,6 +1,12 @@
 /** The batch commit: one transaction per turn, and a failed write kept and written again, each settlement exactly once. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BatchCommit, COMMIT_RETRY_CAP_MS, COMMIT_RETRY_MS } from '../../../../app/sync/outbox/batch-commit.js';
+import {
+  BatchCommit,
+  COMMIT_RETRY_CAP_MS,
+  COMMIT_RETRY_MS,
+  GROUP_COMMIT_ROWS,
+  GROUP_COMMIT_WAIT_MS,
+} from '../../../../app/sync/outbox/batch-commit.js';
 import { memoryLogger } from '../../../fixtures/connector.js';
 import { FakeScheduler } from '../../../fixtures/fake-scheduler.js';
 
@@ -22,8 +28,9 @@ beforeEach(() => {
   failuresLeft = 0;
 });
 
-function batch(): BatchCommit<string> {
+function batch(inFlight?: () => number): BatchCommit<string> {
   return new BatchCommit<string>({
+    inFlight,
     // Atomic like a SQLite transaction: a failing one leaves nothing behind.
     write: (items) => {
       transactions.push([...items]);
@@ -143,5 +150,45 @@ describe('BatchCommit', () => {
       [],
       'stopping with deliveries not recorded; they are sent again at the next start',
     ]);
+  });
+
+  describe('group commit while rows are in flight', () => {
+    it('waits for the other rows in flight to settle and writes them all in one transaction', () => {
+      let inFlight = 4;
+      const commits = batch(() => inFlight);
+      for (const item of ['a', 'b', 'c']) void commits.settle(item);
+      scheduler.runSoon();
+      expect(transactions).toEqual([]);
+      void commits.settle('d');
+      inFlight = 4; // all four settled, none written yet: the batch is as large as what is in flight
+      scheduler.runSoon();
+      expect(transactions).toEqual([['a', 'b', 'c', 'd']]);
+    });
+
+    it('writes a lone row at once', () => {
+      const commits = batch(() => 1);
+      void commits.settle('a');
+      scheduler.runSoon();
+      expect(transactions).toEqual([['a']]);
+    });
+
+    it('writes what has settled after the wait, while a slow row is still in flight', () => {
+      const commits = batch(() => 3);
+      void commits.settle('a');
+      void commits.settle('b');
+      scheduler.runSoon();
+      expect(transactions).toEqual([]);
+      scheduler.advance(GROUP_COMMIT_WAIT_MS);
+      scheduler.runSoon();
+      expect(transactions).toEqual([['a', 'b']]);
+    });
+
+    it('waits for no more than GROUP_COMMIT_ROWS settlements', () => {
+      const commits = batch(() => 10 * GROUP_COMMIT_ROWS);
+      const items = Array.from({ length: GROUP_COMMIT_ROWS }, (_, i) => `r${i}`);
+      for (const item of items) void commits.settle(item);
+      scheduler.runSoon();
+      expect(transactions).toEqual([items]);
+    });
   });
 });
