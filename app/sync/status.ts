@@ -43,7 +43,7 @@ function loginOf(payload: string): string | undefined {
 
 export type ListenerHealth = 'healthy' | 'waiting' | 'degraded' | 'notRunning';
 
-/** Reasons the listener records while it cannot follow the directory (see listener-runtime.ts). */
+/** Reasons the listener records while it cannot follow the directory (see listener/runtime/). */
 const TROUBLE = /^(waiting|failed|stopped|reading the translog failed)\b/;
 
 /**
