@@ -23,6 +23,7 @@ import {
 } from './lib/report-format.js';
 import { latencyHistogramSvg, lineChartSvg } from './lib/svg-plot.js';
 import { alternativesSection } from './lib/report-alternatives.js';
+import { beforeAfterSection } from './lib/report-before-after.js';
 import { targetChecks } from './lib/report-targets.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -415,6 +416,7 @@ function main(): void {
     fullSyncSection(results),
     latencySection(results),
     burstSection(results),
+    beforeAfterSection(results),
     loadSection(results),
     idleSection(results),
     pagesSection(results),

@@ -146,9 +146,11 @@ export function createEventHandler(deps: EventHandlerDeps): JobHandler<EventPayl
     // the same whatever the list holds. An unchanged or renamed user keeping their number — every
     // user of a refresh — therefore costs no read of the whole list; a user who is gone never
     // needs it (and a list that cannot be read in full must not hold up deletes).
+    // With the list at hand (read before, kept current by the settlements) one plan is enough.
+    const cached = deps.pascomExtensions.cached();
     const probe = new ConsultedList();
-    let op = plan(probe);
-    if (probe.consulted) {
+    let op = plan(cached ?? probe);
+    if (cached === undefined && probe.consulted) {
       try {
         op = plan(await deps.pascomExtensions.extensions());
       } catch (error) {

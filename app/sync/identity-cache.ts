@@ -35,6 +35,11 @@ export class PascomExtensionCache {
     return this.loading;
   }
 
+  /** The list as last read, when it is at hand (no read of pascom). */
+  cached(): ReadonlyMap<string, Holder> | undefined {
+    return this.byExtension;
+  }
+
   /** A conflict proved the list stale: the next lookup reads pascom again. */
   invalidate(): void {
     this.byExtension = undefined;
