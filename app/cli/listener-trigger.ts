@@ -45,7 +45,9 @@ export function ingestListenerDirectory(runtime: Runtime, dir: string, quarantin
       events.push(parsed.event);
     }
   }
-  const store = Store.open(runtime.config.dataDir);
+  // The App Center deletes the files once this command exits 0: the commit must be on disk by
+  // then, even if the host loses power the next moment.
+  const store = Store.open(runtime.config.dataDir, 'full');
   try {
     ingestEvents(store, events, { source: 'appcenter', nowMs: Date.now() });
   } finally {

@@ -13,8 +13,15 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
 }
 
+/**
+ * How a commit reaches the disk. `normal` (the default) is safe wherever a lost commit is read
+ * again (see below); `full` syncs each commit, for a process whose input is deleted as soon as
+ * it exits.
+ */
+export type Durability = 'normal' | 'full';
+
 /** Opens (creating if needed, mode 0600) and migrates the database at `path`; `:memory:` for tests. */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, durability: Durability = 'normal'): Db {
   if (path !== ':memory:' && !existsSync(path)) {
     // Create the file private before SQLite opens it: never with the umask's permissions.
     closeSync(openSync(path, 'a', 0o600));
@@ -29,8 +36,8 @@ export function openDatabase(path: string): Db {
   // them and the source reads those changes again; a lost settlement leaves its row in flight, to
   // be delivered again at the next start (the handlers converge). Not covered against an OS
   // crash: an input deleted as soon as the commit returns (the App Center listener files, which
-  // the converter removes when the trigger command exits); that command would need FULL.
-  db.pragma('synchronous = NORMAL');
+  // the converter removes when the trigger command exits): that command opens the store `full`.
+  db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   if (path !== ':memory:') {

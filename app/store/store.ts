@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AnchorHolders } from './anchor-holders.js';
 import { AnchorRepository } from './anchor-repository.js';
 import { AuditRepository } from './audit-repository.js';
-import { openDatabase, type Db } from './db.js';
+import { openDatabase, type Db, type Durability } from './db.js';
 import { KvRepository } from './kv-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { RunRepository } from './run-repository.js';
@@ -31,9 +31,9 @@ export class Store {
   }
 
   /** Opens `<dataDir>/state.sqlite` (or an in-memory database for `:memory:`). */
-  static open(dataDirOrMemory: string): Store {
+  static open(dataDirOrMemory: string, durability: Durability = 'normal'): Store {
     const path = dataDirOrMemory === ':memory:' ? ':memory:' : join(dataDirOrMemory, STATE_FILE);
-    return new Store(openDatabase(path));
+    return new Store(openDatabase(path, durability));
   }
 
   /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */

@@ -56,3 +56,17 @@ describe('data directory lock', () => {
     acquireDataDirLock(dir)();
   });
 });
+
+describe('durability of commits', () => {
+  it('syncs commits to disk at checkpoints by default (a lost commit is read again by its source)', () => {
+    const store = Store.open(dir);
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    store.close();
+  });
+
+  it('syncs every commit when opened full (listener-trigger: the App Center deletes its files on exit)', () => {
+    const store = Store.open(dir, 'full');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    store.close();
+  });
+});
