@@ -1,27 +1,14 @@
 /** The change latency on /metrics: from the moment a listener saw a change to the moment pascom took it. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorMetrics } from '../../../app/serve/metrics.js';
-import { Store, type OutboxRow } from '../../../app/store/index.js';
+import { Store } from '../../../app/store/index.js';
 import { EVENT_KIND } from '../../../app/sync/listener-events.js';
+import { inflightRow } from '../../fixtures/outbox-row.js';
 
 let store: Store | undefined;
 afterEach(() => store?.close());
 
-function eventRow(payload: string): OutboxRow {
-  return {
-    id: 1,
-    uuid: 'u-1',
-    kind: EVENT_KIND,
-    payload,
-    source: 'syncrepl',
-    runId: null,
-    status: 'inflight',
-    attempts: 1,
-    availableAt: 0,
-    createdAt: 0,
-    lastError: null,
-  };
-}
+const eventRow = (payload: string) => inflightRow(EVENT_KIND, payload, 'syncrepl');
 
 async function latencyLines(payload: string, nowMs: number): Promise<string[]> {
   const opened = Store.open(':memory:');

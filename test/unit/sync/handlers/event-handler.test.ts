@@ -4,7 +4,6 @@
  * leaves pascom and the anchor as one delivery does, against an in-memory pascom.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MAPPING, DEFAULT_ROLES } from '../../../../app/core/default-mapping.js';
 import type { SyncRules } from '../../../../app/core/rules.js';
 import type { DirectoryUser } from '../../../../app/core/types.js';
 import type { OutboxRow } from '../../../../app/store/index.js';
@@ -12,18 +11,12 @@ import { createEventHandler } from '../../../../app/sync/event-handler.js';
 import { ExtensionReservations, PascomExtensionCache } from '../../../../app/sync/identity-cache.js';
 import type { Settlement } from '../../../../app/sync/job.js';
 import { EVENT_KIND, eventPayloadSchema, type EventPayload } from '../../../../app/sync/listener-events.js';
+import { rules } from '../../core/builders.js';
 import { Delivery } from './delivery.js';
 
 const UUID = 'a1b2c3d4-0000-4000-8000-000000000002';
 
-const RULES: SyncRules = {
-  mapping: DEFAULT_MAPPING,
-  roles: DEFAULT_ROLES,
-  extensions: { pool: { from: 100, to: 199 } },
-  deletes: { mode: 'delete', maxPerRun: 10 },
-  authExtern: false,
-  disabledUsers: 'remove',
-};
+const RULES: SyncRules = rules();
 
 function user(uid: string, displayName: string): DirectoryUser {
   return {

@@ -1,27 +1,13 @@
 /** The job registry: a payload is checked against its kind's schema before the handler sees it. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { OutboxRow } from '../../../../app/store/index.js';
 import { APPLY_KIND, applyPayloadSchema } from '../../../../app/sync/apply-op-handler.js';
 import type { Settlement } from '../../../../app/sync/job.js';
 import { EVENT_KIND, eventPayloadSchema } from '../../../../app/sync/listener-events.js';
 import { JobRegistry } from '../../../../app/sync/outbox/job-registry.js';
+import { inflightRow } from '../../../fixtures/outbox-row.js';
 
-function row(kind: string, payload: string): OutboxRow {
-  return {
-    id: 1,
-    uuid: 'u-1',
-    kind,
-    payload,
-    source: 'test',
-    runId: null,
-    status: 'inflight',
-    attempts: 1,
-    availableAt: 0,
-    createdAt: 0,
-    lastError: null,
-  };
-}
+const row = (kind: string, payload: string) => inflightRow(kind, payload);
 
 const greeting = z.object({ name: z.string(), times: z.number() });
 
