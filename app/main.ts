@@ -115,6 +115,7 @@ const CONNECTOR_ROWS_AT_ONCE = 1000;
  * pascom.concurrency are planned and wait for a slot in the client's queue, so while its
  * requests run, the settlements of many rows share one group commit (fewer SQLite write
  * transactions per change in a burst). pascom still sees at most pascom.concurrency requests.
+ * A stop releases the waiting rows unsent, so it waits for one round of requests, not four.
  */
 const ROWS_PER_REQUEST_SLOT = 4;
 
@@ -170,6 +171,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions): 
             store,
             clock,
             logger,
+            // A stop need not wait for the rows queued behind pascom.concurrency: none was sent yet.
+            abandonQueued: () => pascom.abandonQueued(),
             random: Math.random,
             jobs: new JobRegistry()
               .register({

@@ -220,6 +220,11 @@ export class PascomClient implements PascomPort {
     return this.applyBatch === undefined ? send() : this.applyBatch.write(send);
   }
 
+  /** Requests waiting for a free connection fail as not sent (see `Transport.abandonQueued`); returns how many. */
+  abandonQueued(): number {
+    return this.transport.abandonQueued();
+  }
+
   /** Closes the kept-alive sockets. */
   close(): void {
     this.transport.close();

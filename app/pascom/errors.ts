@@ -139,3 +139,18 @@ export class PascomListCappedError extends PascomError {
     );
   }
 }
+
+/**
+ * The request was never sent: the connector stopped while it waited for a free connection. pascom
+ * cannot have seen it, so the change goes back to the queue as it was, to be sent after the restart.
+ */
+export class PascomNotSentError extends PascomError {
+  override readonly name = 'PascomNotSentError';
+  constructor(details: PascomErrorDetails = {}) {
+    super(
+      'not sent: the connector stopped before this request reached pascom; it is sent after the restart',
+      true,
+      details,
+    );
+  }
+}

@@ -8,7 +8,7 @@ import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:h
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { classifyNetworkError } from './classify-network.js';
 import type { RequestContext } from './classify.js';
-import { PascomProtocolError, PascomTimeoutError } from './errors.js';
+import { PascomNotSentError, PascomProtocolError, PascomTimeoutError } from './errors.js';
 import type { PascomError } from './errors.js';
 import { Semaphore } from './semaphore.js';
 
@@ -95,6 +95,15 @@ export class Transport {
         if (attempt > this.options.concurrency) throw error.classified;
       }
     }
+  }
+
+  /**
+   * Fails the requests still waiting for a free connection with `PascomNotSentError` (they never
+   * reached pascom); the ones on the wire go on. For a stop: the rows behind the waiting requests
+   * go back to the queue at once instead of each waiting its turn against a pascom that may hang.
+   */
+  abandonQueued(): number {
+    return this.semaphore.rejectWaiting(() => new PascomNotSentError());
   }
 
   close(): void {

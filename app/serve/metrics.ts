@@ -25,7 +25,7 @@ export class ConnectorMetrics {
     });
     this.deliveries = new Counter({
       name: 'pascom_connector_deliveries_total',
-      help: 'Outbox rows settled, by outcome (done, retry, dead) and job kind',
+      help: 'Outbox rows settled, by outcome (done, retry, dead; release: not sent before a stop) and job kind',
       labelNames: ['outcome', 'kind'],
       registers: [this.registry],
     });

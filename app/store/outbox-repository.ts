@@ -87,6 +87,7 @@ export class OutboxRepository {
   private readonly retryStmt;
   private readonly deadStmt;
   private readonly reviveStmt;
+  private readonly releaseStmt;
   private readonly recoverStmt;
   private readonly statsStmt;
   private readonly listStmt;
@@ -129,6 +130,10 @@ export class OutboxRepository {
     this.deadStmt = db.prepare(`UPDATE outbox SET status = 'dead', last_error = @error WHERE id = @id`);
     this.reviveStmt = db.prepare(
       `UPDATE outbox SET status = 'pending', attempts = 0, available_at = @now WHERE id = @id AND status = 'dead'`,
+    );
+    // Undoes the claim: the attempt did not happen, so it is not counted.
+    this.releaseStmt = db.prepare(
+      `UPDATE outbox SET status = 'pending', attempts = max(attempts - 1, 0) WHERE id = ? AND status = 'inflight'`,
     );
     this.recoverStmt = db.prepare(`UPDATE outbox SET status = 'pending' WHERE status = 'inflight'`);
     this.statsStmt = db.prepare<[], { status: OutboxStatus; n: number; oldest: number | null }>(
@@ -178,6 +183,11 @@ export class OutboxRepository {
 
   retryLater(id: number, availableAtMs: number, error: string): void {
     this.retryStmt.run({ id, availableAt: availableAtMs, error });
+  }
+
+  /** A claimed row whose attempt never reached pascom waits again as before the claim. */
+  release(id: number): void {
+    this.releaseStmt.run(id);
   }
 
   /** Makes a row waiting for its retry due now (pascom is back); false if it is not waiting. */

@@ -199,7 +199,7 @@ export class FullSync {
         resolve();
       };
       const onSettled = ({ row, settlement }: SettledEvent): void => {
-        if (row.runId !== runId || settlement.outcome === 'retry') return;
+        if (row.runId !== runId || settlement.outcome === 'retry' || settlement.outcome === 'release') return;
         settled++;
         if (settlement.outcome === 'dead') failed++;
         report();

@@ -22,6 +22,14 @@ export type Settlement =
       readonly anchor?: { readonly save: AnchorState } | undefined;
     }
   | {
+      /**
+       * Nothing reached pascom (the connector stopped first): the row waits again as it was, its
+       * attempt not counted, and goes out after the restart.
+       */
+      readonly outcome: 'release';
+      readonly reason: string;
+    }
+  | {
       readonly outcome: 'dead';
       readonly error: string;
       readonly audit?: NewAuditEntry | undefined;

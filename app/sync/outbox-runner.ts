@@ -38,6 +38,11 @@ export interface OutboxRunnerDeps {
   readonly logger: Logger;
   /** Timers (default: Node's). */
   readonly scheduler?: Scheduler | undefined;
+  /**
+   * On stop: fails the requests that wait for a free connection to pascom, unsent, and returns
+   * how many; their rows settle as `release`. Default: none (a stop waits for every row).
+   */
+  readonly abandonQueued?: (() => number) | undefined;
 }
 
 export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: [] }> {
@@ -88,10 +93,16 @@ export class OutboxRunner extends EventEmitter<{ settled: [SettledEvent]; idle: 
     this.claims.start();
   }
 
-  /** Stops claiming, waits for the rows in flight to settle (drain), then resolves. */
+  /**
+   * Stops claiming, releases the rows whose requests were not sent yet, waits for the rows in
+   * flight to settle (drain), then resolves.
+   */
   async stop(): Promise<void> {
     this.claims.halt();
     this.commits.stop();
+    const released = this.deps.abandonQueued?.() ?? 0;
+    if (released > 0)
+      this.deps.logger.info('stopping: changes not sent yet wait in the queue for the restart', { rows: released });
     await this.claims.drained();
   }
 

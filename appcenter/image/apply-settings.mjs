@@ -4,7 +4,7 @@
  * from `entrypoint`, `setup` and `configure`.
  *
  * The App Center keeps the settings in the container's UCR file (/etc/univention/base.conf;
- * appcenter-rules.md SET-12); settings shown at install also arrive as environment variables
+ * docs/appcenter-rules.md SET-12); settings shown at install also arrive as environment variables
  * before that file exists. The admin page edits the same config.yaml, so only settings whose
  * value changed since the last run are written: the admin page's own edits survive a later
  * change of another App setting. A cleared setting falls back to the schema default (the

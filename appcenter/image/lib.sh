@@ -9,7 +9,7 @@ STATE_DB="$DATA_DIR/state.sqlite"
 IMAGE_DIR=/app/appcenter/image
 
 # The App Center passes "--error-file FILE" to every container script; what is written there is
-# shown to the administrator when the script fails (appcenter-rules.md FILE-04/FILE-05).
+# shown to the administrator when the script fails (docs/appcenter-rules.md FILE-04/FILE-05).
 error_file_from_args () {
 	while [ "$#" -gt 0 ]; do
 		if [ "$1" = "--error-file" ] && [ "$#" -gt 1 ]; then

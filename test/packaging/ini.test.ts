@@ -1,4 +1,4 @@
-/** ucs-app.ini against the mechanically checkable App Center rules (appcenter-rules.md §A, §G). */
+/** ucs-app.ini against the mechanically checkable App Center rules (docs/appcenter-rules.md §A, §G). */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-/** appcenter/inst and appcenter/uinst on a fake UCS host (appcenter-rules.md §C, §D, §F). */
+/** appcenter/inst and appcenter/uinst on a fake UCS host (docs/appcenter-rules.md §C, §D, §F). */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

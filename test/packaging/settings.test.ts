@@ -1,4 +1,4 @@
-/** appcenter/settings against the App Center rules (appcenter-rules.md §B) and apply-settings.mjs. */
+/** appcenter/settings against the App Center rules (docs/appcenter-rules.md §B) and apply-settings.mjs. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-/** The UMC module: XML definition (appcenter-rules.md §F), backend commands, the built AMD front end. */
+/** The UMC module: XML definition (docs/appcenter-rules.md §F), backend commands, the built AMD front end. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';

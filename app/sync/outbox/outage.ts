@@ -39,6 +39,8 @@ export class OutageRecovery {
         this.failedSinceDone = true;
         continue;
       }
+      // A released row says nothing about pascom: it was never sent.
+      if (settlement.outcome === 'release') continue;
       this.backingOff.delete(row.id);
       if (settlement.outcome !== 'done') continue;
       recovered ||= this.failedSinceDone && nowMs - this.lastDoneAt >= this.quietMs;

@@ -1,5 +1,6 @@
 /**
- * Writes one settlement to the store: the row's fate (gone, back after a backoff, dead) together
+ * Writes one settlement to the store: the row's fate (gone, back after a backoff, back as it was,
+ * dead) together
  * with the state change its handler asked for (anchor, audit entry). Runs inside the caller's
  * transaction, so a row is never marked delivered without its anchor, nor the other way round.
  */
@@ -41,6 +42,9 @@ export function writeSettlement(
       store.outbox.retryLater(row.id, nowMs + delay, settlement.error);
       return;
     }
+    case 'release':
+      store.outbox.release(row.id);
+      return;
     case 'dead':
       if (settlement.audit !== undefined) store.audit.record(settlement.audit, nowMs);
       store.outbox.markDead(row.id, settlement.error);

@@ -6,6 +6,7 @@
  * wrong final state once the connector has converged.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { Store } from '../../../app/store/index.js';
 import type { JournalEntry, PascomSimulator } from '../../fixtures/pascom-simulator/index.js';
 import type { Udm } from '../../fixtures/udm.js';
 import { waitFor } from '../../fixtures/wait.js';
@@ -133,6 +134,57 @@ it('gives up on hung creates after the timeout and retries them, while the other
   // Nothing is left waiting for an answer: pascom's late release finds no request to apply.
   expect(sim.release()).toBe(0);
   await expectExactState(sim, p, expected);
+}, 40_000);
+
+it('stops after the requests on the wire, releasing the changes queued behind them unsent; they go out once after the restart', async () => {
+  const p = 'hg6-';
+  const expected: Record<string, KeyFields> = { ...(await warmUp(p)) };
+  const users = Array.from({ length: 24 }, (_, i) => ({ login: `${p}u${i}`, extension: 3500 + i }));
+  const dns: string[] = [];
+  for (const { login, extension } of users) {
+    dns.push(await inactiveUser(login, extension));
+    expected[login] = { name: name(login), extension: String(extension) };
+  }
+  sim.hangNext(1000);
+  await Promise.all(dns.map((dn) => udm.activate(dn)));
+  // pascom.concurrency (8) requests hang; the connector has claimed all 24 rows, 16 wait for a connection.
+  await sim.waitForRequests((e) => e.fault === 'hang' && String(loginOf(e)).startsWith(p), 8, 10_000);
+  await waitFor(() => live.service.current().store.outbox.stats().inflight === users.length, { timeoutMs: 10_000 });
+
+  const stopAt = process.hrtime.bigint();
+  await live.stop();
+
+  const sentBeforeRestart = sim.journal().filter((e) => String(loginOf(e)).startsWith(p) && e.method === 'POST');
+  expect(
+    sentBeforeRestart.filter((e) => e.receivedAtNs > stopAt).map(loginOf),
+    'no request is sent once the stop began',
+  ).toEqual([]);
+  const sentLogins = new Set(sentBeforeRestart.map(loginOf));
+  const store = Store.open(live.fixture.dataDir);
+  const waiting = store.outbox.list('pending', 100).map((row) => ({
+    login: users.find((u) => row.payload.includes(`"${u.login}"`))?.login,
+    attempts: row.attempts,
+    tentative: store.anchors.anchor(row.uuid)?.tentativeFrom,
+  }));
+  store.close();
+  const released = waiting.filter((row) => row.login !== undefined && !sentLogins.has(row.login));
+  expect(released.length, 'at least one round of rows was still queued').toBeGreaterThanOrEqual(8);
+  expect(waiting).toHaveLength(users.length);
+  // A released row is as it was before its claim: no attempt counted, nothing remembered as sent.
+  expect(released.filter((row) => row.attempts !== 0 || row.tentative !== undefined)).toEqual([]);
+
+  sim.clearFaults();
+  live = await live.restart();
+  await expectExactState(sim, p, expected, 20_000);
+  await drained();
+  expect(createdPerLogin(sim.journal(), p)).toEqual(Object.fromEntries(Object.keys(expected).map((l) => [l, 1])));
+  for (const row of released) {
+    const posts = sim.journal().filter((e) => e.method === 'POST' && loginOf(e) === row.login);
+    expect(
+      posts.map((e) => e.status),
+      `${String(row.login)} is sent once, after the restart`,
+    ).toEqual([201]);
+  }
 }, 40_000);
 
 it('takes an answer that comes late but within the timeout, without sending the change again', async () => {

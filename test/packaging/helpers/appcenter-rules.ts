@@ -1,5 +1,5 @@
 /**
- * The App Center's vocabulary, as listed in /work/shared/ucs/appcenter-rules.md (UCS 5.2
+ * The App Center's vocabulary, as listed in docs/appcenter-rules.md (UCS 5.2
  * app.py, settings.py): known ini keys, typed keys, choices and patterns. Keys are compared the
  * way the App Center looks them up: lower case, without "_".
  */

@@ -1,6 +1,6 @@
 /**
  * An INI reader as strict as Python's `configparser.RawConfigParser()` (strict=True), which the
- * App Center uses for `ini` and `settings` (appcenter-rules.md INI-01, SET-01): a duplicate
+ * App Center uses for `ini` and `settings` (docs/appcenter-rules.md INI-01, SET-01): a duplicate
  * section or key, a line before the first section, a line without `=`/`:` or a stray indented
  * line is an error. Keys compare case-insensitively (configparser lower-cases them), sections
  * case-sensitively. Continuation lines (indented) join the value with "\n".

@@ -38,6 +38,37 @@ describe('Semaphore', () => {
     expect(order).toEqual(Array.from({ length: 3000 }, (_, i) => i));
   });
 
+  it('fails the waiting tasks without running them and lets the running ones finish', async () => {
+    const semaphore = new Semaphore(1);
+    const running = gate();
+    const started: number[] = [];
+    const runs = [0, 1, 2].map((i) => semaphore.run(async () => (started.push(i), await running.promise, i)));
+    await Promise.resolve();
+    expect(semaphore.queued).toBe(2);
+
+    expect(semaphore.rejectWaiting(() => new Error('stopping'))).toBe(2);
+
+    await expect(runs[1]).rejects.toThrow('stopping');
+    await expect(runs[2]).rejects.toThrow('stopping');
+    running.open();
+    expect(await runs[0]).toBe(0);
+    expect(started).toEqual([0]);
+    expect(semaphore.queued).toBe(0);
+  });
+
+  it('hands out slots as before after failing its waiters', async () => {
+    const semaphore = new Semaphore(1);
+    const first = gate();
+    const held = semaphore.run(() => first.promise);
+    const dropped = semaphore.run(() => Promise.resolve('never'));
+    semaphore.rejectWaiting(() => new Error('stopping'));
+    await expect(dropped).rejects.toThrow('stopping');
+    const later = semaphore.run(() => Promise.resolve('later'));
+    first.open();
+    await held;
+    expect(await later).toBe('later');
+  });
+
   it.each([0, -1, 1.5, Number.NaN])('refuses a limit of %s', (limit) => {
     expect(() => new Semaphore(limit)).toThrow(RangeError);
   });

@@ -5,6 +5,9 @@ import { Store } from '../../../app/store/index.js';
 import type { OutboxRow } from '../../../app/store/index.js';
 import type { Settlement } from '../../../app/sync/job.js';
 import { COMMIT_RETRY_MS } from '../../../app/sync/outbox/batch-commit.js';
+import { PascomNotSentError } from '../../../app/pascom/errors.js';
+import { Semaphore } from '../../../app/pascom/semaphore.js';
+import { failureSettlement } from '../../../app/sync/failure.js';
 import { JobRegistry } from '../../../app/sync/outbox/job-registry.js';
 import { OutboxRunner } from '../../../app/sync/outbox-runner.js';
 import { memoryLogger } from '../../fixtures/connector.js';
@@ -257,5 +260,54 @@ describe('OutboxRunner', () => {
     release();
     await stopped;
     expect(store.outbox.stats()).toMatchObject({ pending: 0, inflight: 0 });
+  });
+
+  it('releases at a stop the rows still waiting for a connection, unsent, and waits only for the one on the wire', async () => {
+    // One connection to pascom, as the client's queue would hand it out; the first request hangs until answered.
+    const connection = new Semaphore(1);
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const sent: string[] = [];
+    const logger = memoryLogger();
+    runner = new OutboxRunner(
+      {
+        store,
+        jobs: jobs({
+          job: async (row) => {
+            try {
+              await connection.run(async () => (sent.push(row.uuid), await answered));
+              return { outcome: 'done' };
+            } catch (error) {
+              return failureSettlement(error, { actor: 'test', uuid: row.uuid, action: 'create' });
+            }
+          },
+        }),
+        clock,
+        random: () => 0.5,
+        logger,
+        abandonQueued: () => connection.rejectWaiting(() => new PascomNotSentError()),
+      },
+      { concurrency: 4 },
+    );
+    runner.start();
+    for (const uuid of ['a', 'b', 'c']) add(uuid, 1);
+    await waitFor(() => store.outbox.stats().inflight === 3, { timeoutMs: 2000 });
+
+    const stopped = runner.stop();
+    answer();
+    await stopped;
+
+    expect([
+      sent,
+      store.outbox.list('pending').map((row) => [row.uuid, row.attempts]),
+      logger.entries.find((entry) => entry.message.startsWith('stopping'))?.meta,
+    ]).toEqual([
+      ['a'],
+      [
+        ['b', 0],
+        ['c', 0],
+      ],
+      { rows: 2 },
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ROLES } from '../../../../app/core/default-mapping.js';
 import type { AnchorState, PascomRecord } from '../../../../app/core/types.js';
-import { PascomUnavailableError } from '../../../../app/pascom/errors.js';
+import { PascomNotSentError, PascomUnavailableError } from '../../../../app/pascom/errors.js';
 import { APPLY_KIND, createApplyHandler, type ApplyPayload } from '../../../../app/sync/apply-op-handler.js';
 import type { JobHandler } from '../../../../app/sync/job.js';
 import { Delivery } from './delivery.js';
@@ -246,5 +246,23 @@ describe('apply job while pascom is down', () => {
     const settlement = await handle(payload, row);
     d.record(row, settlement);
     expect([settlement.outcome, d.pascom.identities(), d.anchor(UUID)?.record]).toEqual(['retry', [before], before]);
+  });
+});
+
+describe('apply job whose request was never sent (the connector stopped while it waited its turn)', () => {
+  it('goes back to the queue as it was and creates the identity once, as a first attempt, after the restart', async () => {
+    const { delivery: d, handle, payload } = world(createOp);
+    d.pascom.failNextCall(new PascomNotSentError());
+    const row = d.enqueue(APPLY_KIND, UUID, payload);
+    const settlement = await handle(payload, row);
+    d.record(row, settlement);
+    const again = d.retry();
+    d.record(again, await handle(payload, again));
+    expect([settlement.outcome, again.attempts, d.pascom.count('GET'), d.pascom.identities()]).toEqual([
+      'release',
+      1,
+      0,
+      [before],
+    ]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncRules } from '../../../../app/core/rules.js';
+import { PascomNotSentError } from '../../../../app/pascom/errors.js';
 import type { DirectoryUser } from '../../../../app/core/types.js';
 import type { OutboxRow } from '../../../../app/store/index.js';
 import { createEventHandler } from '../../../../app/sync/event-handler.js';
@@ -227,4 +228,27 @@ describe("pascom's number list is read only when a plan needs it", () => {
     expect((await w.deliver(created)).outcome).toBe('done');
     expect(w.delivery.pascom.count('LIST')).toBe(1);
   });
+});
+
+describe('event job whose request was never sent (the connector stopped while it waited its turn)', () => {
+  it.each(CHANGES)(
+    'leaves no tentative anchor for a %s and delivers it once after the restart',
+    async (_name, history, event) => {
+      const once = await worldAfter(...history, event);
+      const w = await worldAfter(...history);
+      const anchorBefore = w.delivery.anchor(UUID);
+      w.delivery.pascom.failNextCall(new PascomNotSentError());
+      const settlement = await w.deliver(event);
+      const anchorAfterStop = w.delivery.anchor(UUID);
+      w.newProcess();
+      const again = w.delivery.retry();
+      w.record(again, await w.handle(again));
+      expect([settlement.outcome, anchorAfterStop, again.attempts, w.state()]).toEqual([
+        'release',
+        anchorBefore,
+        1,
+        once.state(),
+      ]);
+    },
+  );
 });

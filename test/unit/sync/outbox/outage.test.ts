@@ -7,6 +7,7 @@ const down: Settlement = { outcome: 'retry', error: 'connect ECONNREFUSED' };
 const rateLimited: Settlement = { outcome: 'retry', error: '429', retryAfterMs: 30_000 };
 const done: Settlement = { outcome: 'done' };
 const dead: Settlement = { outcome: 'dead', error: 'pascom: invalid' };
+const released: Settlement = { outcome: 'release', reason: 'not sent: the connector stopped' };
 const settled = (id: number, settlement: Settlement) => ({ row: { id }, settlement });
 
 /** An outage: the last success at `t0`, then rows 1 and 2 fail without a Retry-After. */
@@ -45,6 +46,12 @@ describe('OutageRecovery', () => {
     outage.noteSettled([settled(3, done)], 20_000);
     outage.noteSettled([settled(5, down)], 20_001);
     expect(outage.noteSettled([settled(6, done)], 20_002)).toEqual([]);
+  });
+
+  it('keeps a waiting row released unsent at a stop among those to bring forward', () => {
+    const outage = afterOutage();
+    outage.noteSettled([settled(1, released)], 20_000);
+    expect([outage.waiting, outage.noteSettled([settled(3, done)], 20_001)]).toEqual([2, [1, 2]]);
   });
 
   it('brings nothing forward when the row that failed is the one that now succeeds', () => {

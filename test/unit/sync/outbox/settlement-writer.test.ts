@@ -63,6 +63,17 @@ describe('writeSettlement()', () => {
     expect(store.anchors.anchor('u-1')?.tentativeFrom).toBe('');
   });
 
+  it('puts a row whose request was never sent back as it was before the claim', () => {
+    const before = claimed(2);
+    write(before, { outcome: 'release', reason: 'not sent: the connector stopped' });
+    expect(store.outbox.list('pending')[0]).toMatchObject({
+      id: before.id,
+      attempts: 1,
+      availableAt: 0,
+      lastError: 'failed',
+    });
+  });
+
   it('lists a refused row as dead with its reason', () => {
     write(claimed(), { outcome: 'dead', error: 'pascom rejected the identity' });
     expect(store.outbox.list('dead').map((row) => row.lastError)).toEqual(['pascom rejected the identity']);
