@@ -24,6 +24,8 @@ export type PascomIdentity = PascomRecord;
  */
 export interface PascomPort {
   listIdentities(): Promise<PascomIdentity[]>;
+  /** The same identities, handed over one at a time as they are parsed (a long list is never held whole). */
+  forEachIdentity(visit: (identity: PascomIdentity) => void): Promise<void>;
   getIdentity(login: string): Promise<PascomIdentity | undefined>;
   createIdentity(record: PascomRecord): Promise<PascomIdentity>;
   /** `login` is the current key; `record` may carry a new login (rename). */

@@ -16,6 +16,7 @@ import { describeInstance, probeConnection } from './test-connection.js';
 import type { ConnectionReport, InstanceFacts } from './test-connection.js';
 import { Transport } from './transport.js';
 import type { RawResponse } from './transport.js';
+import { JsonArrayError, JsonArrayReader } from './json-array.js';
 import { fromWire, isJsonObject, toWire } from './wire.js';
 
 export interface PascomClientOptions {
@@ -64,7 +65,7 @@ const MAX_PAGES = 10_000;
 
 /** An answer without content: 204, or 2xx with an empty body (some pascom reads answer so). */
 function isEmpty(response: RawResponse): boolean {
-  return response.status === 204 || response.bodyText.trim() === '';
+  return response.status === 204 || response.body.every((byte) => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d));
 }
 
 /** The login a refused push names (`{"error", "field", "login"}`), so one bad record fails alone. */
@@ -110,21 +111,34 @@ export class PascomClient implements PascomPort {
    * as long as the cap is refused (PascomListCappedError), because it may be cut off.
    */
   async listIdentities(): Promise<PascomIdentity[]> {
+    const all: PascomIdentity[] = [];
+    await this.forEachIdentity((identity) => all.push(identity));
+    return all;
+  }
+
+  /**
+   * The identities one at a time as they are parsed, so a caller that keeps a few fields never
+   * holds the whole list. On a throw the caller must discard what it was handed: the list was
+   * not read in full.
+   */
+  async forEachIdentity(visit: (identity: PascomIdentity) => void): Promise<void> {
     const paging = this.table.list.paging;
     if (paging === undefined) {
-      const identities = await this.listPage(fillPath(this.table.paths.list));
+      const count = await this.listPage(fillPath(this.table.paths.list), visit);
       const cap = this.table.list.cap;
-      if (cap > 0 && identities.length === cap) throw new PascomListCappedError(cap);
-      return identities;
+      if (cap > 0 && count === cap) throw new PascomListCappedError(cap);
+      return;
     }
-    const all: PascomIdentity[] = [];
     let previousFirst: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const query = new URLSearchParams({
         [paging.limitParam]: String(paging.pageSize),
         [paging.offsetParam]: String(page * paging.pageSize),
       });
-      const identities = await this.listPage(`${fillPath(this.table.paths.list)}?${query.toString()}`);
+      const identities: PascomIdentity[] = [];
+      await this.listPage(`${fillPath(this.table.paths.list)}?${query.toString()}`, (identity) =>
+        identities.push(identity),
+      );
       const first = identities[0]?.[this.table.fields.login];
       if (page > 0 && first !== undefined && first === previousFirst)
         throw new PascomProtocolError(
@@ -132,24 +146,54 @@ export class PascomClient implements PascomPort {
             `${paging.limitParam}/${paging.offsetParam}; check pascom.api.paging against the instance's REST documentation`,
         );
       previousFirst = first;
-      all.push(...identities);
-      if (identities.length < paging.pageSize) return all;
+      identities.forEach((identity) => visit(identity));
+      if (identities.length < paging.pageSize) return;
     }
     throw new PascomProtocolError(`pascom's identity list did not end within ${MAX_PAGES} pages`);
   }
 
-  /** The identity list as pascom answers it, without the cap check (for Test connection). */
-  async listPage(path: string): Promise<PascomIdentity[]> {
-    const response = await this.call('GET', path, undefined);
-    if (isEmpty(response)) return [];
-    const json = this.parse(response, { method: 'GET', path: this.table.paths.list });
-    if (!Array.isArray(json))
-      throw new PascomProtocolError(`pascom's identity list is not a JSON array`, { status: response.status });
-    return json.map((item: unknown) => {
-      if (!isJsonObject(item))
-        throw new PascomProtocolError(`pascom's identity list holds a non-object entry`, { status: response.status });
-      return fromWire(item, this.table);
+  /** One answer of the identity list, without the cap check (also for Test connection); returns its length. */
+  private async listPage(path: string, visit: (identity: PascomIdentity) => void): Promise<number> {
+    let count = 0;
+    const reader = new JsonArrayReader((items) => {
+      for (const item of items) {
+        if (!isJsonObject(item)) throw this.listError("pascom's identity list holds a non-object entry");
+        visit(fromWire(item, this.table));
+        count++;
+      }
     });
+    // Parsed as it arrives (json-array.ts): a list of 90,000 identities is never held whole.
+    const response = await this.call('GET', path, undefined, undefined, [], (chunk) =>
+      this.readList(() => reader.push(chunk)),
+    );
+    // An empty 2xx answer (204, or only whitespace) is an empty list.
+    if (response.status === 204 || !reader.started) return 0;
+    this.readList(() => reader.end());
+    return count;
+  }
+
+  /** A step of the list reader; its refusal becomes a PascomProtocolError that names the list. */
+  private readList(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (!(error instanceof JsonArrayError)) throw error;
+      throw this.listError(
+        error.notAnArray
+          ? "pascom's identity list is not a JSON array"
+          : `pascom's identity list is not JSON: ${error.message}`,
+      );
+    }
+  }
+
+  private listError(message: string): PascomProtocolError {
+    return new PascomProtocolError(`GET ${this.table.paths.list}: ${message}`);
+  }
+
+  private async collectPage(path: string): Promise<PascomIdentity[]> {
+    const identities: PascomIdentity[] = [];
+    await this.listPage(path, (identity) => identities.push(identity));
+    return identities;
   }
 
   async getIdentity(login: string): Promise<PascomIdentity | undefined> {
@@ -184,7 +228,7 @@ export class PascomClient implements PascomPort {
   async pushCsv(profile: string, csv: string): Promise<void> {
     const path = fillProfile(this.table.paths.push, profile);
     const context: RequestContext = { method: 'POST', path, origin: this.transport.origin };
-    const response = await this.transport.send('POST', path, csv, context, CSV_CONTENT_TYPE);
+    const response = await this.transport.send('POST', path, csv, context, { contentType: CSV_CONTENT_TYPE });
     const login = recordLoginOf(response.bodyText);
     const error = classifyPascomResponse(response.status, response.headers, response.bodyText, { ...context, login });
     if (error !== undefined) throw error;
@@ -205,7 +249,7 @@ export class PascomClient implements PascomPort {
           table: this.table,
           list: () =>
             this.table.list.paging === undefined
-              ? this.listPage(fillPath(this.table.paths.list))
+              ? this.collectPage(fillPath(this.table.paths.list))
               : this.listIdentities(),
           probe: async (path) => (await this.transport.send('GET', path, undefined, { method: 'GET', path })).status,
         });
@@ -237,10 +281,11 @@ export class PascomClient implements PascomPort {
     record: PascomRecord | undefined,
     login?: string,
     accepted: readonly number[] = [],
+    onBody?: (chunk: Buffer) => void,
   ): Promise<RawResponse> {
     const context: RequestContext = { method, path, login, origin: this.transport.origin };
     const body = record === undefined ? undefined : JSON.stringify(toWire(record, this.table));
-    const response = await this.transport.send(method, path, body, context);
+    const response = await this.transport.send(method, path, body, context, { onBody });
     if (accepted.includes(response.status)) return response;
     const error = classifyPascomResponse(response.status, response.headers, response.bodyText, context);
     if (error !== undefined) throw error;

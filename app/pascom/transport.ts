@@ -23,14 +23,35 @@ export interface TransportOptions {
   readonly rejectUnauthorized: boolean;
 }
 
-export interface RawResponse {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly bodyText: string;
+export class RawResponse {
+  private text: string | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: IncomingHttpHeaders,
+    /** The body as it arrived (empty when it was streamed to `SendOptions.onBody`). */
+    readonly body: Buffer,
+  ) {}
+
+  /** The body decoded as UTF-8, once. */
+  get bodyText(): string {
+    this.text ??= this.body.toString('utf8');
+    return this.text;
+  }
 }
 
 /** A list of 10,000 identities is a few MB; anything far beyond is not pascom talking. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export interface SendOptions {
+  readonly contentType?: string | undefined;
+  /**
+   * Takes a 2xx answer's body chunk by chunk as it arrives, instead of collecting it (the
+   * response's `body` is then empty); what it throws fails the request. An answer read this way
+   * has no size limit: it is never held whole. Other answers are collected for the error.
+   */
+  readonly onBody?: ((chunk: Buffer) => void) | undefined;
+}
 
 /** The request failed on a reused keep-alive socket before any answer arrived. */
 class StaleSocketError extends Error {
@@ -68,28 +89,29 @@ export class Transport {
     path: string,
     body: string | undefined,
     context: RequestContext,
-    contentType = 'application/json',
+    options: SendOptions = {},
   ): Promise<RawResponse> {
     const fullPath = this.options.base.pathname + path;
     return this.semaphore.run(async () => {
       try {
-        return await this.exchange(method, fullPath, body, context, contentType);
+        return await this.exchange(method, fullPath, body, context, options);
       } catch (error) {
         if (!(error instanceof StaleSocketError)) throw error;
         // A kept-alive socket pascom had already closed (restart, idle timeout): the request
         // never reached it. Only a read is repeated; a write may have been applied, so its
         // retry is left to the delivery worker, which knows how to converge.
         if (method !== 'GET') throw error.classified;
-        return this.retryRead(fullPath, context);
+        return this.retryRead(fullPath, context, options);
       }
     });
   }
 
   /** Every pooled socket may be stale after a restart; each failure removes one from the pool. */
-  private async retryRead(path: string, context: RequestContext): Promise<RawResponse> {
+  private async retryRead(path: string, context: RequestContext, options: SendOptions): Promise<RawResponse> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.exchange('GET', path, undefined, context);
+        // A stale socket fails before any answer arrived: `onBody` has seen nothing yet.
+        return await this.exchange('GET', path, undefined, context, options);
       } catch (error) {
         if (!(error instanceof StaleSocketError)) throw error;
         if (attempt > this.options.concurrency) throw error.classified;
@@ -126,7 +148,7 @@ export class Transport {
     path: string,
     body: string | undefined,
     context: RequestContext,
-    contentType = 'application/json',
+    options: SendOptions = {},
   ): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const timers: NodeJS.Timeout[] = [];
@@ -149,11 +171,14 @@ export class Transport {
         path,
         method,
         agent: this.agent,
-        headers: this.headers(body, contentType),
+        headers: this.headers(body, options.contentType ?? 'application/json'),
       };
       const req = send(target, (res) => {
         answered = true;
-        this.collect(req, res, settle);
+        const status = res.statusCode ?? 0;
+        if (options.onBody !== undefined && status >= 200 && status < 300)
+          this.stream(req, res, options.onBody, settle);
+        else this.collect(req, res, settle);
       });
       req.on('error', (error) => settle(error));
       timers.push(
@@ -186,6 +211,23 @@ export class Transport {
     });
   }
 
+  private stream(
+    req: ClientRequest,
+    res: IncomingMessage,
+    onBody: (chunk: Buffer) => void,
+    settle: (error: unknown, response?: RawResponse) => void,
+  ): void {
+    res.on('data', (chunk: Buffer) => {
+      try {
+        onBody(chunk);
+      } catch (error) {
+        settle(error);
+        req.destroy();
+      }
+    });
+    this.whenDone(res, () => Buffer.alloc(0), settle);
+  }
+
   private collect(
     req: ClientRequest,
     res: IncomingMessage,
@@ -199,14 +241,16 @@ export class Transport {
         req.destroy(new PascomProtocolError(`pascom's answer exceeds ${MAX_BODY_BYTES} bytes`));
       else chunks.push(chunk);
     });
+    this.whenDone(res, () => Buffer.concat(chunks), settle);
+  }
+
+  private whenDone(
+    res: IncomingMessage,
+    body: () => Buffer,
+    settle: (error: unknown, response?: RawResponse) => void,
+  ): void {
     res.on('error', (error) => settle(error));
-    res.on('end', () =>
-      settle(undefined, {
-        status: res.statusCode ?? 0,
-        headers: res.headers,
-        bodyText: Buffer.concat(chunks).toString('utf8'),
-      }),
-    );
+    res.on('end', () => settle(undefined, new RawResponse(res.statusCode ?? 0, res.headers, body())));
     res.on('close', () => {
       if (!res.complete)
         settle(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }));

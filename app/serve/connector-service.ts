@@ -46,18 +46,17 @@ export class ConnectorService {
 
   async start(config: Config): Promise<void> {
     registerConfigSecrets(this.logger, config);
-    const { app, listener, scheduler } = composeServe(config, this.logger, this.metrics);
+    const composed = composeServe(config, this.logger, this.metrics);
+    const { listener, scheduler } = composed;
     const parts: Parts = {
-      app,
-      listener,
-      scheduler,
+      ...composed,
       poll: setInterval(() => this.tick(parts), OUTBOX_POLL_MS),
       listening: undefined,
     };
     parts.poll.unref();
     this.parts = parts;
     scheduler.start();
-    if (this.mayListen(parts)) parts.listening = listener.start();
+    if (this.mayListen(parts)) this.listen(parts, listener.start());
     else listener.waitForFirstImport();
     await parts.listening;
   }
@@ -73,10 +72,18 @@ export class ConnectorService {
   private tick(parts: Parts): void {
     parts.app.runner?.kick();
     if (parts.listening === undefined && this.mayListen(parts)) {
-      parts.listening = parts.listener.start().catch((error: unknown) => {
-        this.logger.error('the listener could not start', { error: String(error) });
-      });
+      this.listen(
+        parts,
+        parts.listener.start().catch((error: unknown) => {
+          this.logger.error('the listener could not start', { error: String(error) });
+        }),
+      );
     }
+  }
+
+  private listen(parts: Parts, listening: Promise<unknown>): void {
+    parts.listening = listening;
+    parts.readNumbersAhead();
   }
 
   /** Re-reads the config file; on success restarts every part with it, else keeps running as is. */

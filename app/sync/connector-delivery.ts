@@ -31,7 +31,7 @@ export interface ConnectorSnapshot {
 
 export interface ConnectorDeliveryDeps {
   /** pascom's REST API for reads (identities outside the managed set, the extension list). */
-  readonly reader: Pick<PascomPort, 'listIdentities' | 'getIdentity'>;
+  readonly reader: Pick<PascomPort, 'listIdentities' | 'forEachIdentity' | 'getIdentity'>;
   /** Sends one CSV document to the profile (PascomClient.pushCsv). */
   readonly push: (csv: string) => Promise<void>;
   /**
@@ -88,6 +88,10 @@ export class ConnectorDelivery implements PascomPort {
 
   listIdentities(): Promise<PascomIdentity[]> {
     return this.deps.reader.listIdentities();
+  }
+
+  forEachIdentity(visit: (identity: PascomIdentity) => void): Promise<void> {
+    return this.deps.reader.forEachIdentity(visit);
   }
 
   async getIdentity(login: string): Promise<PascomIdentity | undefined> {

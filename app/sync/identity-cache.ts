@@ -22,7 +22,7 @@ export class PascomExtensionCache {
   private loading: Promise<Map<string, Holder>> | undefined;
 
   constructor(
-    private readonly pascom: Pick<PascomPort, 'listIdentities'>,
+    private readonly pascom: Pick<PascomPort, 'forEachIdentity'>,
     private readonly roles: () => FieldRoles,
   ) {}
 
@@ -77,13 +77,14 @@ export class PascomExtensionCache {
     const { extension, login } = this.roles();
     const map = new Map<string, Holder>();
     const byLogin = new Map<string, string>();
-    for (const identity of await this.pascom.listIdentities()) {
+    // Two fields of each identity are kept; the rest of a 90,000-identity list is never held at once.
+    await this.pascom.forEachIdentity((identity) => {
       const number = identity[extension];
       const holder = identity[login];
-      if (number === undefined || holder === undefined) continue;
+      if (number === undefined || holder === undefined) return;
       map.set(number, { login: holder });
       byLogin.set(holder, number);
-    }
+    });
     this.byExtension = map;
     this.byLogin = byLogin;
     return map;

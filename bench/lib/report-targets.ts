@@ -15,6 +15,8 @@ export interface Check {
 
 type Results = ReadonlyMap<string, Result>;
 
+const P99_TARGET_MS = 25;
+
 function check(
   figure: string,
   target: string,
@@ -175,6 +177,37 @@ function listenerChecks(results: Results): Check[] {
   ];
 }
 
+/** Why latency missed when delivery lagged throughout: the backlog and the typical window. */
+function delivery(load: Result | undefined, typical: number | undefined): string {
+  return `at ${num(load, 'workload.plannedRate') ?? '?'} changes/s on cores shared with slapd, the writer and the simulator (load average ${numbers(load, 'loadAverage.atEnd')?.[0] ?? '?'} at the end), delivery fell behind at times: backlog up to ${count(num(load, 'backlog.maxChanges'))} changes${typical === undefined ? '' : `; the median 5 s window had p50 ${duration(typical)}`}`;
+}
+
+/** Windows listed by their start at most; more read as "spread over the run". */
+const LISTED_WINDOWS = 6;
+
+/**
+ * When only some 5 s windows miss the p99 target, which ones and how the others did: a one-time
+ * wait (a start's first changes) reads differently from short stalls spread over the run.
+ */
+function slowWindows(rows: readonly unknown[], targetMs: number): string | undefined {
+  const p99s = rows.flatMap((row) => num(row, 'p99Ms') ?? []);
+  const slow = rows.filter((row) => (num(row, 'p99Ms') ?? 0) > targetMs);
+  const others = rows.filter((row) => !slow.includes(row)).flatMap((row) => num(row, 'p99Ms') ?? []);
+  if (slow.length === 0 || others.length === 0) return undefined;
+  const starts = slow.map((row) => num(row, 't') ?? 0);
+  const worst = Math.max(...slow.map((row) => num(row, 'p99Ms') ?? 0));
+  const queue = Math.max(...slow.map((row) => num(row, 'queueMax') ?? 0));
+  const when =
+    slow.length <= LISTED_WINDOWS
+      ? `starting at t = ${starts.join(', ')} s`
+      : `spread over the run, t = ${starts[0]}–${starts.at(-1)} s`;
+  const rest =
+    slow.length <= LISTED_WINDOWS
+      ? `every other window had p99 ≤ ${duration(Math.max(...others))}`
+      : `the median window had p99 ${duration(percentile(p99s, 50))}`;
+  return `${slow.length} of ${rows.length} 5 s windows missed it (${when}; p99 up to ${duration(worst)}, queue up to ${count(queue)}); ${rest}`;
+}
+
 function loadChecks(results: Results): Check[] {
   const load = results.get('load-mixed');
   const bucketP50s = list(load, 'timeline').flatMap((row) => {
@@ -182,7 +215,8 @@ function loadChecks(results: Results): Check[] {
     return p50 === undefined ? [] : [p50];
   });
   const typical = percentile(bucketP50s, 50);
-  const backlog = `at ${num(load, 'workload.plannedRate') ?? '?'} changes/s on cores shared with slapd, the writer and the simulator (load average ${numbers(load, 'loadAverage.atEnd')?.[0] ?? '?'} at the end), delivery fell behind at times: backlog up to ${count(num(load, 'backlog.maxChanges'))} changes${typical === undefined ? '' : `; the median 5 s window had p50 ${duration(typical)}`}`;
+  const backlog = delivery(load, typical);
+  const p99Why = slowWindows(list(load, 'timeline'), P99_TARGET_MS) ?? backlog;
   return [
     check(
       'Mixed load, lost',
@@ -214,9 +248,9 @@ function loadChecks(results: Results): Check[] {
       'Mixed load latency p99',
       '≤ 25 ms',
       num(load, 'latencyMs.p99'),
-      (v) => v <= 25,
+      (v) => v <= P99_TARGET_MS,
       duration,
-      () => backlog,
+      () => p99Why,
     ),
   ];
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matchAnswers } from '../../bench/lib/answer-matching.js';
 import { duration, mark, num, percentile, table } from '../../bench/lib/report-format.js';
 import type { WireJournalEntry } from '../../bench/lib/standalone-simulator.js';
+import { targetChecks } from '../../bench/lib/report-targets.js';
 import { latencyHistogramSvg } from '../../bench/lib/svg-plot.js';
 
 describe('benchmark report formatting', () => {
@@ -42,6 +43,36 @@ describe('benchmark report formatting', () => {
   it('draws one histogram bar per non-empty bin, later samples in the last one', () => {
     const svg = latencyHistogramSvg([0.2, 0.3, 1.1, 99], { title: 't', binMs: 1, maxMs: 4, markers: [] });
     expect(svg.match(/fill="#4e79a7"/g)).toHaveLength(3);
+  });
+});
+
+describe('why the mixed-load p99 target was missed', () => {
+  const p99Why = (timeline: readonly Record<string, number>[]): string | undefined =>
+    targetChecks(new Map([['load-mixed', { latencyMs: { p99: 900 }, timeline }]])).find(
+      (check) => check.figure === 'Mixed load latency p99',
+    )?.why;
+
+  it('names the windows that missed and the worst of the others when only some did', () => {
+    expect(
+      p99Why([
+        { t: 0, p99Ms: 2676, queueMax: 530 },
+        { t: 5, p99Ms: 20.5, queueMax: 8 },
+        { t: 10, p99Ms: 15, queueMax: 3 },
+      ]),
+    ).toBe(
+      '1 of 3 5 s windows missed it (starting at t = 0 s; p99 up to 2.68 s, queue up to 530); every other window had p99 ≤ 21 ms',
+    );
+  });
+
+  it('calls many missed windows spread over the run, with the median window', () => {
+    const timeline = Array.from({ length: 20 }, (_, i) => ({ t: i * 5, p99Ms: i % 2 === 0 ? 40 : 10, queueMax: 4 }));
+    expect(p99Why(timeline)).toBe(
+      '10 of 20 5 s windows missed it (spread over the run, t = 0–90 s; p99 up to 40 ms, queue up to 4); the median window had p99 10 ms',
+    );
+  });
+
+  it('speaks of delivery falling behind when every window missed', () => {
+    expect(p99Why([{ t: 0, p99Ms: 90, queueMax: 50 }])).toMatch(/delivery fell behind/);
   });
 });
 

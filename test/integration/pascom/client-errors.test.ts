@@ -175,22 +175,42 @@ describe('PascomClient: errors from real simulator answers', () => {
 });
 
 describe('PascomClient: answers outside the contract', () => {
-  it('throws PascomProtocolError for a list that is not JSON', async () => {
-    const server = createServer((_req, res) =>
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'),
-    );
+  /** The error listIdentities throws when a server answers every request with `body`. */
+  async function listFailure(body: string, contentType = 'application/json'): Promise<unknown> {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': contentType }).end(body));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const odd = new PascomClient({
       ...optionsFor(),
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     });
     try {
-      expect(await failure(odd.listIdentities())).toBeInstanceOf(PascomProtocolError);
+      return await failure(odd.listIdentities());
     } finally {
       odd.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  }
+
+  it('throws PascomProtocolError for a list that is not JSON', async () => {
+    const error = await listFailure('<html>login</html>', 'text/html');
+    expect(error).toBeInstanceOf(PascomProtocolError);
+    expect((error as Error).message).toBe("GET /identity/: pascom's identity list is not a JSON array");
+  });
+
+  it('throws PascomProtocolError for a list cut off after a thousand identities', async () => {
+    const identities = Array.from({ length: 1500 }, (_, i) => ({ '003use_name': `user${i}`, '003use_bez': 'Jürgen' }));
+    const text = JSON.stringify(identities);
+    const error = await listFailure(text.slice(0, Math.floor(text.length * 0.9)));
+    expect(error).toBeInstanceOf(PascomProtocolError);
+    expect((error as Error).message).toBe(
+      "GET /identity/: pascom's identity list is not JSON: the array does not end (the answer was cut off)",
+    );
+  });
+
+  it('throws PascomProtocolError for a list holding something else than identities', async () => {
+    const error = await listFailure('[{"003use_name":"anna","003use_bez":"Anna"}, "bob"]');
+    expect((error as Error).message).toBe("GET /identity/: pascom's identity list holds a non-object entry");
   });
 });
 

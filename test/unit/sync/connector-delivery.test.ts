@@ -41,6 +41,7 @@ function world(anchors: AnchorState[], stored?: PascomRecord[], pending = false)
     delivery: new ConnectorDelivery({
       reader: {
         listIdentities: () => Promise.resolve([]),
+        forEachIdentity: () => Promise.resolve(),
         getIdentity: (login) => Promise.resolve(login === 'outside' ? { '003use_name': 'outside' } : undefined),
       },
       push: (csv) => {

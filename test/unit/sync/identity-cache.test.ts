@@ -13,9 +13,9 @@ const ROLES = {
 function cache(identities: PascomRecord[]): { cache: PascomExtensionCache; lists: () => number } {
   let lists = 0;
   const pascom = {
-    listIdentities: async () => {
+    forEachIdentity: async (visit: (identity: PascomRecord) => void) => {
       lists++;
-      return identities;
+      identities.forEach((identity) => visit(identity));
     },
   };
   return { cache: new PascomExtensionCache(pascom, () => ROLES), lists: () => lists };
