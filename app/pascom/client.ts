@@ -65,7 +65,7 @@ const MAX_PAGES = 10_000;
 
 /** An answer without content: 204, or 2xx with an empty body (some pascom reads answer so). */
 function isEmpty(response: RawResponse): boolean {
-  return response.status === 204 || response.body.every((byte) => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d));
+  return response.status === 204 || response.bodyText.trim() === '';
 }
 
 /** The login a refused push names (`{"error", "field", "login"}`), so one bad record fails alone. */

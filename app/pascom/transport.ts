@@ -23,24 +23,17 @@ export interface TransportOptions {
   readonly rejectUnauthorized: boolean;
 }
 
-export class RawResponse {
-  private text: string | undefined;
-
-  constructor(
-    readonly status: number,
-    readonly headers: IncomingHttpHeaders,
-    /** The body as it arrived (empty when it was streamed to `SendOptions.onBody`). */
-    readonly body: Buffer,
-  ) {}
-
-  /** The body decoded as UTF-8, once. */
-  get bodyText(): string {
-    this.text ??= this.body.toString('utf8');
-    return this.text;
-  }
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** Empty when the body went to `SendOptions.onBody`. */
+  readonly bodyText: string;
 }
 
-/** A list of 10,000 identities is a few MB; anything far beyond is not pascom talking. */
+/**
+ * A collected answer (one identity, an error) is small; anything far beyond is not pascom
+ * talking. The identity list is streamed (`SendOptions.onBody`) and has no such limit.
+ */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface SendOptions {
@@ -225,7 +218,7 @@ export class Transport {
         req.destroy();
       }
     });
-    this.whenDone(res, () => Buffer.alloc(0), settle);
+    this.whenDone(res, () => '', settle);
   }
 
   private collect(
@@ -241,16 +234,16 @@ export class Transport {
         req.destroy(new PascomProtocolError(`pascom's answer exceeds ${MAX_BODY_BYTES} bytes`));
       else chunks.push(chunk);
     });
-    this.whenDone(res, () => Buffer.concat(chunks), settle);
+    this.whenDone(res, () => Buffer.concat(chunks).toString('utf8'), settle);
   }
 
   private whenDone(
     res: IncomingMessage,
-    body: () => Buffer,
+    bodyText: () => string,
     settle: (error: unknown, response?: RawResponse) => void,
   ): void {
     res.on('error', (error) => settle(error));
-    res.on('end', () => settle(undefined, new RawResponse(res.statusCode ?? 0, res.headers, body())));
+    res.on('end', () => settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, bodyText: bodyText() }));
     res.on('close', () => {
       if (!res.complete)
         settle(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }));
