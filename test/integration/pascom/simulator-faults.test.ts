@@ -63,6 +63,13 @@ describe('pascom simulator: server errors', () => {
     expect(new Set(first)).toEqual(new Set([200, 500]));
   });
 
+  it('stops failing after the limit of server errors, and a new rate without a limit lasts', async () => {
+    sim.setServerErrorRate(1, { limit: 3 });
+    expect(await statuses(5, () => ['GET', '/identity/'])).toEqual([500, 500, 500, 200, 200]);
+    sim.setServerErrorRate(1);
+    expect(await statuses(5, () => ['GET', '/identity/'])).toEqual([500, 500, 500, 500, 500]);
+  });
+
   it('answers with the configured 5xx status and a JSON error', async () => {
     sim.setServerErrorRate(1, { status: 503 });
     const answer = await rawRequest(sim, 'GET', '/identity/');
