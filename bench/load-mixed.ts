@@ -14,6 +14,7 @@
  *   timeline         5 s buckets of all of the above
  *
  *   npx tsx bench/load-mixed.ts [--users 100000] [--minutes 5] [--rate 200] [--runtime auto|dist|tsx]
+ *                               [--page-interval 5000 (ms; 0: the page is not sampled)]
  */
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -439,7 +440,8 @@ async function main(): Promise<void> {
       const rssMiB = procMiB(pid, 'VmRSS');
       void probe.queue().then((queue) => samples.push({ atMs, rssMiB, queue }));
     }, 1000);
-    pages.start(opts.pageIntervalMs);
+    // --page-interval 0: the page is not sampled (to see what the sampling itself costs the load).
+    if (opts.pageIntervalMs > 0) pages.start(opts.pageIntervalMs);
     const workload = new MixedWorkload(model, opts.seed, opts.cooldownMs);
     const writer = await LdapWriter.connect(slapd, opts.connections);
     const { records, skipped, startedAt } = await writeOnSchedule(workload, writer, opts);

@@ -362,7 +362,23 @@ function idleSection(results: Map<string, Result>): string {
     `The built \`serve\` (\`node dist/…\`, own process) after importing ${count(num(r, 'users'))} users: ready (listener live, \`/healthz\``,
     `answering) **${duration(num(r, 'serveReadyMs'))}** after spawn; idle RSS **${mb(num(r, 'idleRssMb.median'))}** (median of 5 s), high-water mark ${mb(num(r, 'peakRssMb'))};`,
     `exit status on SIGTERM ${num(r, 'exitCodeOnSigterm') ?? '–'}.`,
+    ...idleParts(r),
   ].join('\n');
+}
+
+/** What the idle resident set is made of, when the run measured it. */
+function idleParts(r: Result): string[] {
+  const anonymous = num(r, 'idleRssParts.anonymousMb');
+  if (anonymous === undefined) return [];
+  return [
+    '',
+    `At the end of the idle phase: **${mb(anonymous)}** anonymous memory, of which V8 has committed`,
+    `${mb(num(r, 'idleRssParts.v8HeapCommittedMb'))} for its heap (objects in ${mb(num(r, 'idleRssParts.v8HeapUsedMb'))}, live or not yet`,
+    `collected; the young generation alone ${mb(num(r, 'idleRssParts.v8YoungCommittedMb'))}, holding ${mb(num(r, 'idleRssParts.v8YoungUsedMb'))}), and`,
+    `**${mb(num(r, 'idleRssParts.fileBackedMb'))}** file-backed, ${mb(num(r, 'idleRssParts.nodeBinaryMb'))} of it the pages of the node binary`,
+    'that ran (shared with other node processes, and the kernel may drop them). An idle process allocates',
+    'nothing, so no collection shrinks the young generation that start-up (the initial refresh) grew.',
+  ];
 }
 
 function pagesSection(results: Map<string, Result>): string {

@@ -1,7 +1,10 @@
 /**
  * The production `serve` in its own process (`node dist/app/cli/main.js serve`, no tsx): time
  * from spawn to the listener being live (syncrepl, `/metrics` reporting the syncrepl source), and its resident
- * memory while idle afterwards (VmRSS sampled for 5 s, plus the VmHWM high-water mark).
+ * memory while idle afterwards (VmRSS sampled for 5 s, plus the VmHWM high-water mark), and what
+ * that memory is at the end: anonymous (V8's heap, native allocations) or file-backed (mostly the
+ * pages of the node binary that ran, shared with every other node process and reclaimable),
+ * with V8's own figures from `/metrics`.
  * A directory of `--n` users (default 1,000) is imported first, so the idle state is a real one.
  *
  *   npm run build && npx tsx bench/serve-idle.ts [--n 1000]
@@ -19,9 +22,21 @@ import { quietLogger } from './lib/quiet-logger.js';
 import { startStandaloneSimulator } from './lib/standalone-simulator.js';
 import { freePort } from '../test/fixtures/free-port.js';
 
-function procKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function procKb(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): number {
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0);
+}
+
+/** Resident kB of the mappings of one file (smaps), e.g. the node binary's code. */
+function mappedKb(pid: number, file: string): number {
+  let inFile = false;
+  let kb = 0;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header !== null) inFile = header[1] === file;
+    else if (inFile) kb += Number(/^Rss:\s+(\d+) kB/.exec(line)?.[1] ?? 0);
+  }
+  return kb;
 }
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' } } });
@@ -58,6 +73,10 @@ for (let i = 0; i < 50; i++) {
   samples.push(procKb(pid, 'VmRSS'));
 }
 const hwm = procKb(pid, 'VmHWM');
+const anonKb = procKb(pid, 'RssAnon');
+const fileKb = procKb(pid, 'RssFile');
+const nodeBinaryKb = mappedKb(pid, process.execPath);
+const heap = await probe.heap();
 child.kill('SIGTERM');
 const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
 await sim.stop();
@@ -65,6 +84,8 @@ await slapd.stop();
 await bench.cleanup();
 
 const mb = (kb: number): number => Math.round(kb / 102.4) / 10;
+const heapMb = (bytes: number | undefined): number | null =>
+  bytes === undefined || !Number.isFinite(bytes) ? null : mb(bytes / 1024);
 process.stdout.write(
   `${JSON.stringify(
     {
@@ -76,6 +97,15 @@ process.stdout.write(
         max: mb(Math.max(...samples)),
       },
       peakRssMb: mb(hwm),
+      idleRssParts: {
+        anonymousMb: mb(anonKb),
+        fileBackedMb: mb(fileKb),
+        nodeBinaryMb: mb(nodeBinaryKb),
+        v8HeapCommittedMb: heapMb(heap?.committed),
+        v8HeapUsedMb: heapMb(heap?.used),
+        v8YoungCommittedMb: heapMb(heap?.youngCommitted),
+        v8YoungUsedMb: heapMb(heap?.youngUsed),
+      },
       exitCodeOnSigterm: code,
       targets: { serveReadyMs: 1500, idleRssMb: 120 },
     },

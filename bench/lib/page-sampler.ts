@@ -19,6 +19,8 @@ export class PageSampler {
   readonly samples: PageSample[] = [];
   private running = false;
   private loop: Promise<void> | undefined;
+  /** Ends the wait between two rounds, so `stop()` returns without waiting out the interval. */
+  private wake: (() => void) | undefined;
 
   private constructor(private readonly client: Browserless) {}
 
@@ -35,15 +37,22 @@ export class PageSampler {
       while (this.running) {
         const round_ = performance.now();
         for (const route of routes) await this.time(route);
-        await new Promise((resolveWait) =>
-          setTimeout(resolveWait, Math.max(0, intervalMs - (performance.now() - round_))),
-        );
+        if (!this.running) break;
+        await new Promise<void>((resolveWait) => {
+          const timer = setTimeout(resolveWait, Math.max(0, intervalMs - (performance.now() - round_)));
+          this.wake = () => {
+            clearTimeout(timer);
+            resolveWait();
+          };
+        });
+        this.wake = undefined;
       }
     })();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.wake?.();
     await this.loop;
   }
 

@@ -89,6 +89,23 @@ function entry(seq: number, method: string, login: string | undefined, body: unk
   };
 }
 
+describe('why the idle RSS target was missed', () => {
+  const idleWhy = (idle: Record<string, unknown>): string | undefined =>
+    targetChecks(new Map([['serve-idle', idle]])).find((check) => check.figure === 'Idle RSS, built `serve`')?.why;
+
+  it('names the young generation and the node binary when the run measured them', () => {
+    const why = idleWhy({
+      idleRssMb: { median: 123 },
+      idleRssParts: { v8YoungCommittedMb: 32, nodeBinaryMb: 47 },
+    });
+    expect(why).toMatch(/^32 MB of it is V8's young generation.*47 MB the node binary's own pages$/);
+  });
+
+  it('says only that the budget was exceeded when a run did not break the RSS down', () => {
+    expect(idleWhy({ idleRssMb: { median: 123 } })).toBe('the resident set of the running service is above the budget');
+  });
+});
+
 describe('mixed-load answer matching', () => {
   const users = new Map([
     ['anna', 0],
